@@ -1,0 +1,148 @@
+// Kernel benchmark (not a test): throughput of the tensor quantizer against the read bandwidth of this machine,
+// measured in the same run with the same number of threads, plus the accuracy of each configuration.
+//
+//   aq-bench-kernels [--log2n 24] [--reps 3]
+//
+// Data: 2^log2n values from N(0, 0.02) and from a Student-t with 4 degrees of freedom scaled to std 0.02,
+// laid out as a [2^(log2n/2), 2^(log2n - log2n/2)] tensor. params/s equivalent of the bandwidth = GB/s / 4 (F32).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "arrowquant/quantize.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Rng {
+  uint64_t s;
+  uint64_t next() {
+    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return (static_cast<double>(next() >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
+  double normal() { return std::sqrt(-2.0 * std::log(uniform())) * std::cos(6.283185307179586 * uniform()); }
+};
+
+std::vector<float> make_data(bool student, std::size_t n) {
+  Rng r{student ? 2u : 1u};
+  std::vector<float> v(n);
+  for (auto& x : v) {
+    if (!student) {
+      x = static_cast<float>(0.02 * r.normal());
+    } else {
+      double chi = 0;
+      for (int k = 0; k < 4; ++k) {
+        const double z = r.normal();
+        chi += z * z;
+      }
+      const double t = r.normal() / std::sqrt(chi / 4.0);  // variance 4/(4-2) = 2
+      x = static_cast<float>(0.02 / std::sqrt(2.0) * t);
+    }
+  }
+  return v;
+}
+
+// Read-only bandwidth in GB/s: threads each sum their share of a 64 MiB buffer; best of several runs.
+double read_bandwidth(int threads) {
+  const std::size_t bytes = std::size_t{64} << 20;
+  const std::size_t n = bytes / 8;
+  std::vector<uint64_t> buf(n);
+  for (std::size_t i = 0; i < n; ++i) buf[i] = i * 2654435761u;
+  double best = 0;
+  volatile uint64_t sink = 0;
+  for (int rep = 0; rep < 7; ++rep) {
+    std::vector<uint64_t> sums(threads, 0);
+    const auto t0 = Clock::now();
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads; ++t) {
+      ts.emplace_back([&, t] {
+        const std::size_t b = n * t / threads, e = n * (t + 1) / threads;
+        uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        for (std::size_t i = b; i + 8 <= e; i += 8) {
+          a0 += buf[i]; a1 += buf[i + 1]; a2 += buf[i + 2]; a3 += buf[i + 3];
+          a4 += buf[i + 4]; a5 += buf[i + 5]; a6 += buf[i + 6]; a7 += buf[i + 7];
+        }
+        sums[t] = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
+      });
+    }
+    for (auto& th : ts) th.join();
+    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    for (auto v : sums) sink = sink + v;
+    best = std::max(best, bytes / s / 1e9);
+  }
+  return best;
+}
+
+struct Config {
+  const char* name;
+  int bits, gs;
+  aq::Mode mode;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int log2n = 24, reps = 3;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--log2n") && i + 1 < argc) log2n = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--help")) {
+      std::printf("usage: aq-bench-kernels [--log2n 24] [--reps 3]\n");
+      return 0;
+    } else {
+      std::fprintf(stderr, "unknown argument %s (see --help)\n", argv[i]);
+      return 2;
+    }
+  }
+  if (log2n < 10 || log2n > 28 || reps < 1) {
+    std::fprintf(stderr, "--log2n must be in [10, 28] and --reps >= 1\n");
+    return 2;
+  }
+  const uint64_t rows = uint64_t{1} << (log2n / 2), cols = uint64_t{1} << (log2n - log2n / 2);
+  const double n = static_cast<double>(rows * cols);
+  const double bw1 = read_bandwidth(1), bw2 = read_bandwidth(2);
+  std::printf("ArrowQuant kernel benchmark: %llu x %llu F32 values, SIMD target %s\n",
+              static_cast<unsigned long long>(rows), static_cast<unsigned long long>(cols), aq::simd_target_name());
+  std::printf("read bandwidth (64 MiB, best of 7): 1 thread %.1f GB/s = %.0f M params/s; 2 threads %.1f GB/s = %.0f M params/s\n\n",
+              bw1, bw1 / 4 * 1e3, bw2, bw2 / 4 * 1e3);
+  const Config configs[] = {
+      {"INT8 rtn g64", 8, 64, aq::Mode::rtn},     {"INT4 rtn g64", 4, 64, aq::Mode::rtn},
+      {"INT4 rtn g128", 4, 128, aq::Mode::rtn},   {"INT4 search g32", 4, 32, aq::Mode::search},
+      {"INT4 search g64", 4, 64, aq::Mode::search}, {"INT4 search g128", 4, 128, aq::Mode::search},
+      {"INT2 search g32", 2, 32, aq::Mode::search}, {"INT2 search g64", 2, 64, aq::Mode::search},
+  };
+  std::printf("%-9s %-17s %6s %10s %6s %10s %6s %6s %8s %9s %10s\n", "data", "config", "bpw", "Mp/s 1T", "x bw1",
+              "Mp/s 2T", "x bw2", "2T/1T", "SQNR dB", "cosine", "max err");
+  for (bool student : {false, true}) {
+    const std::vector<float> x = make_data(student, rows * cols);
+    for (const Config& c : configs) {
+      aq::QuantSpec spec{c.bits, c.gs, c.mode, aq::ParamFormat::automatic};
+      double best[3] = {0, 0, 0};
+      aq::QuantizedTensor q;
+      for (int t : {1, 2}) {
+        for (int r = 0; r < reps; ++r) {
+          const auto t0 = Clock::now();
+          q = aq::quantize(x.data(), aq::DType::f32, rows, cols, spec, t);
+          const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+          best[t] = std::max(best[t], n / s);
+        }
+      }
+      const double m1 = best[1] / 1e6, m2 = best[2] / 1e6;
+      std::printf("%-9s %-17s %6.3f %10.0f %6.3f %10.0f %6.3f %6.2f %8.2f %9.6f %10.3g\n",
+                  student ? "student4" : "gaussian", c.name, q.bits_per_weight(), m1, m1 / (bw1 / 4 * 1e3), m2,
+                  m2 / (bw2 / 4 * 1e3), m2 / m1, q.stats.sqnr_db(), q.stats.cosine(), q.stats.max_abs);
+    }
+  }
+  return 0;
+}

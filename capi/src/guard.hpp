@@ -1,0 +1,41 @@
+// The one place where C++ exceptions stop: every aq_* entry point runs its body through guard().
+#pragma once
+#include <new>
+#include <string>
+
+#include "arrowquant.h"
+#include "arrowquant/error.hpp"
+
+namespace aq::capi {
+
+void set_last_error(const std::string& message) noexcept;
+void clear_last_error() noexcept;
+const char* last_error_cstr() noexcept;
+
+template <class F>
+aq_status guard(F&& body) noexcept {
+  try {
+    clear_last_error();
+    body();
+    return AQ_OK;
+  } catch (const aq::Error& e) {
+    set_last_error(e.what());
+    return static_cast<aq_status>(e.status());
+  } catch (const std::bad_alloc&) {
+    set_last_error("out of memory");
+    return AQ_ERR_OUT_OF_MEMORY;
+  } catch (const std::exception& e) {
+    set_last_error(std::string("internal error: ") + e.what());
+    return AQ_ERR_INTERNAL;
+  } catch (...) {
+    set_last_error("internal error: unknown exception");
+    return AQ_ERR_INTERNAL;
+  }
+}
+
+// Argument checks shared by the entry points; they throw aq::Error(invalid_argument) naming the parameter.
+inline void require_nonnull(const void* p, const char* name) {
+  if (!p) aq::invalid(std::string(name) + " is NULL");
+}
+
+}  // namespace aq::capi

@@ -1,0 +1,46 @@
+// Runtime dispatch of the affine weight kernels (affine-inl.h) over every compiled Highway target.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/affine.cpp"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+
+#include "hwy/highway.h"
+#include "kernels/affine-inl.h"
+
+#if HWY_ONCE
+namespace aq::kernels {
+
+HWY_EXPORT(MinMax);
+HWY_EXPORT(Encode);
+HWY_EXPORT(FitSumsImpl);
+HWY_EXPORT(Dequant);
+HWY_EXPORT(F16ToF32);
+HWY_EXPORT(BF16ToF32);
+HWY_EXPORT(TargetName);
+
+namespace {
+bool DMinMax(const float* x, std::size_t n, float* mn, float* mx) {
+  return HWY_DYNAMIC_DISPATCH(MinMax)(x, n, mn, mx);
+}
+void DEncode(const float* x, std::size_t n, float offset, float scale, float inv, uint32_t maxq, uint8_t* codes,
+             StatLanes* lanes, float* max_abs) {
+  HWY_DYNAMIC_DISPATCH(Encode)(x, n, offset, scale, inv, maxq, codes, lanes, max_abs);
+}
+void DFitSums(const float* x, std::size_t n, float offset, float inv, uint32_t maxq, FitSums* out) {
+  HWY_DYNAMIC_DISPATCH(FitSumsImpl)(x, n, offset, inv, maxq, out);
+}
+void DDequant(const uint8_t* codes, std::size_t n, float offset, float scale, float* dst) {
+  HWY_DYNAMIC_DISPATCH(Dequant)(codes, n, offset, scale, dst);
+}
+void DF16(const uint16_t* src, std::size_t n, float* dst) { HWY_DYNAMIC_DISPATCH(F16ToF32)(src, n, dst); }
+void DBF16(const uint16_t* src, std::size_t n, float* dst) { HWY_DYNAMIC_DISPATCH(BF16ToF32)(src, n, dst); }
+}  // namespace
+
+const Table& simd() {
+  static const Table t{DMinMax, DEncode, DFitSums, DDequant, DF16, DBF16};
+  return t;
+}
+
+const char* simd_target() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
+
+}  // namespace aq::kernels
+#endif  // HWY_ONCE

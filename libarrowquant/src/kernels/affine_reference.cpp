@@ -1,0 +1,86 @@
+// Plain scalar reference of the affine weight kernels: the definition the Highway kernels must match bit for
+// bit on every target (tests/unit/test_kernels_targets.cpp).
+#include <cmath>
+#include <cstring>
+
+#include "arrowquant/fp16.hpp"
+#include "kernels/kernels.hpp"
+
+namespace aq::kernels {
+namespace {
+
+constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23: (t + kMagic) - kMagic rounds t to nearest even
+
+float code_of(float x, float offset, float inv, float maxq) {
+  float t = (x - offset) * inv;
+  t = t > 0.0f ? t : 0.0f;
+  t = t < maxq ? t : maxq;
+  return (t + kMagic) - kMagic;
+}
+
+bool ref_min_max(const float* x, std::size_t n, float* mn, float* mx) {
+  float lo = HUGE_VALF, hi = -HUGE_VALF;
+  bool finite = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(x[i])) finite = false;
+    lo = x[i] < lo ? x[i] : lo;
+    hi = x[i] > hi ? x[i] : hi;
+  }
+  *mn = lo + 0.0f;
+  *mx = hi + 0.0f;
+  return finite;
+}
+
+void ref_encode(const float* x, std::size_t n, float offset, float scale, float inv, uint32_t maxq, uint8_t* codes,
+                StatLanes* lanes, float* max_abs) {
+  const float fmaxq = static_cast<float>(maxq);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float w = x[i];
+    const float q = code_of(w, offset, inv, fmaxq);
+    codes[i] = static_cast<uint8_t>(q);
+    const float wh = offset + q * scale;
+    const float e = w - wh;
+    const std::size_t l = i % kVLanes;
+    lanes->sse[l] = lanes->sse[l] + e * e;
+    lanes->energy[l] = lanes->energy[l] + w * w;
+    lanes->recon[l] = lanes->recon[l] + wh * wh;
+    lanes->dot[l] = lanes->dot[l] + w * wh;
+    const float ae = std::fabs(e);
+    if (ae > *max_abs) *max_abs = ae;
+  }
+}
+
+void ref_fit_sums(const float* x, std::size_t n, float offset, float inv, uint32_t maxq, FitSums* out) {
+  const float fmaxq = static_cast<float>(maxq);
+  for (std::size_t l = 0; l < kVLanes; ++l) out->xl[l] = 0.0f;
+  float sl = 0.0f, sll = 0.0f;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float q = code_of(x[i], offset, inv, fmaxq);
+    sl = sl + q;
+    sll = sll + q * q;
+    out->xl[i % kVLanes] = out->xl[i % kVLanes] + x[i] * q;
+  }
+  out->sum_l = sl;
+  out->sum_ll = sll;
+}
+
+void ref_dequant(const uint8_t* codes, std::size_t n, float offset, float scale, float* dst) {
+  for (std::size_t i = 0; i < n; ++i) dst[i] = offset + static_cast<float>(codes[i]) * scale;
+}
+
+void ref_f16(const uint16_t* src, std::size_t n, float* dst) {
+  for (std::size_t i = 0; i < n; ++i) dst[i] = f16_to_f32(src[i]);
+}
+
+void ref_bf16(const uint16_t* src, std::size_t n, float* dst) {
+  for (std::size_t i = 0; i < n; ++i) dst[i] = bf16_to_f32(src[i]);
+}
+
+}  // namespace
+
+const Table& reference() {
+  static const Table t{ref_min_max, ref_encode, ref_fit_sums, ref_dequant, ref_f16, ref_bf16};
+  return t;
+}
+
+}  // namespace aq::kernels

@@ -1,0 +1,57 @@
+// The per-group primitives of the weight quantizer. Each exists as a Highway kernel compiled for every target
+// (affine.cpp + affine-inl.h) and as a plain scalar reference (affine_reference.cpp) that tests compare against
+// bit for bit. The orchestration (quantize_tensor.cpp) decides every per-group scalar in scalar code and calls
+// these through a Table, so the same driver runs the SIMD or the reference primitives.
+//
+// Summation order is fixed independently of the vector width: element j of a group (groups start at multiples
+// of 16 within a row) is accumulated into "virtual lane" j % 16 in increasing j; the 16 lanes are folded in lane
+// order by the caller. Integer-valued sums (of codes) are exact and need no fixed order.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace aq::kernels {
+
+constexpr std::size_t kVLanes = 16;
+
+// Accumulators of the error statistics, in virtual lanes.
+struct alignas(64) StatLanes {
+  float sse[kVLanes];
+  float energy[kVLanes];
+  float recon[kVLanes];
+  float dot[kVLanes];
+};
+
+// Per-group sums for the least-squares refit of the search: over the group's elements with codes l,
+// sum_l and sum_ll are exact integers, xl is in virtual lanes.
+struct alignas(64) FitSums {
+  float xl[kVLanes];
+  float sum_l;
+  float sum_ll;
+};
+
+struct Table {
+  // min and max of x[0..n) (+0 for zeros of either sign); returns false if some value is NaN or infinite.
+  bool (*min_max)(const float* x, std::size_t n, float* mn, float* mx);
+  // codes[i] = clamp(nearest_even((x[i] - offset) * inv), 0, maxq); w_hat = offset + code * scale; adds the
+  // error statistics into lanes; raises *max_abs to the largest |x - w_hat|.
+  void (*encode)(const float* x, std::size_t n, float offset, float scale, float inv, uint32_t maxq,
+                 uint8_t* codes, StatLanes* lanes, float* max_abs);
+  // Codes for a candidate (offset, inv) as in encode, and their fit sums (xl zeroed first).
+  void (*fit_sums)(const float* x, std::size_t n, float offset, float inv, uint32_t maxq, FitSums* out);
+  // dst[i] = offset + codes[i] * scale
+  void (*dequant)(const uint8_t* codes, std::size_t n, float offset, float scale, float* dst);
+  // F16 / BF16 bits to f32 (finite inputs exact on every target).
+  void (*f16_to_f32)(const uint16_t* src, std::size_t n, float* dst);
+  void (*bf16_to_f32)(const uint16_t* src, std::size_t n, float* dst);
+};
+
+// The Highway kernels for the best target of this CPU (dispatched at call time, so
+// hwy::SetSupportedTargetsForTest switches them).
+const Table& simd();
+// The scalar reference.
+const Table& reference();
+// Name of the target simd() dispatches to now.
+const char* simd_target();
+
+}  // namespace aq::kernels

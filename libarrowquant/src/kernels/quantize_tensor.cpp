@@ -1,0 +1,637 @@
+// The tensor quantizer: fixed row blocks in parallel (oneTBB), per group min/max -> parameters (decided in
+// scalar code) -> codes and error statistics (Highway kernels) -> canonical packing. Statistics are folded per
+// row in virtual-lane order and merged per block in block order, so results never depend on threads or target.
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+
+#include "arrowquant/error.hpp"
+#include "arrowquant/fp16.hpp"
+#include "arrowquant/quantize.hpp"
+#include "kernels/kernels.hpp"
+#include "kernels/quantize_impl.hpp"
+
+namespace aq {
+
+// ---------------------------------------------------------------------------------------------------------------
+// Names and spec checks
+// ---------------------------------------------------------------------------------------------------------------
+std::size_t dtype_size(DType d) {
+  switch (d) {
+    case DType::f32: return 4;
+    case DType::f16: return 2;
+    case DType::bf16: return 2;
+  }
+  return 0;
+}
+const char* dtype_name(DType d) {
+  switch (d) {
+    case DType::f32: return "F32";
+    case DType::f16: return "F16";
+    case DType::bf16: return "BF16";
+  }
+  return "?";
+}
+const char* mode_name(Mode m) { return m == Mode::search ? "search" : "rtn"; }
+const char* format_name(ParamFormat f) {
+  switch (f) {
+    case ParamFormat::flat: return "flat";
+    case ParamFormat::hierarchical: return "hierarchical";
+    case ParamFormat::automatic: return "auto";
+  }
+  return "?";
+}
+
+void validate_spec(const QuantSpec& spec) {
+  if (spec.bits != 2 && spec.bits != 4 && spec.bits != 8)
+    fail(Status::unsupported, "bits must be 2, 4 or 8, got " + std::to_string(spec.bits));
+  if (spec.group_size != 32 && spec.group_size != 64 && spec.group_size != 128 && spec.group_size != 256)
+    fail(Status::unsupported, "group_size must be 32, 64, 128 or 256, got " + std::to_string(spec.group_size));
+  if (spec.mode != Mode::rtn && spec.mode != Mode::search)
+    invalid("mode must be rtn (0) or search (1), got " + std::to_string(static_cast<int>(spec.mode)));
+  const int f = static_cast<int>(spec.format);
+  if (f < 0 || f > 2) invalid("format must be auto (0), flat (1) or hierarchical (2), got " + std::to_string(f));
+  if (spec.format == ParamFormat::hierarchical && spec.bits == 8)
+    fail(Status::unsupported, "the hierarchical parameter format needs bits 2 or 4 (got 8)");
+}
+
+ParamFormat resolve_format(const QuantSpec& spec) {
+  if (spec.format != ParamFormat::automatic) return spec.format;
+  return (spec.mode == Mode::search && spec.bits < 8) ? ParamFormat::hierarchical : ParamFormat::flat;
+}
+
+uint64_t packed_row_bytes(uint64_t cols, int bits) { return (cols * static_cast<uint64_t>(bits) + 7) / 8; }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Error statistics
+// ---------------------------------------------------------------------------------------------------------------
+void ErrorStats::merge(const ErrorStats& o) {
+  sse += o.sse;
+  energy += o.energy;
+  recon_energy += o.recon_energy;
+  dot += o.dot;
+  max_abs = std::max(max_abs, o.max_abs);
+  count += o.count;
+}
+double ErrorStats::cosine() const {
+  if (energy == 0 && recon_energy == 0) return 1.0;
+  if (energy == 0 || recon_energy == 0) return 0.0;
+  const double c = dot / (std::sqrt(energy) * std::sqrt(recon_energy));
+  return std::max(-1.0, std::min(1.0, c));
+}
+double ErrorStats::sqnr_db() const {
+  if (sse == 0) return std::numeric_limits<double>::infinity();
+  return 10.0 * std::log10(energy / sse);
+}
+double ErrorStats::mse() const { return count ? sse / static_cast<double>(count) : 0.0; }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parameter storage
+// ---------------------------------------------------------------------------------------------------------------
+uint64_t QuantizedTensor::param_bytes() const {
+  if (spec.format == ParamFormat::hierarchical)
+    return rows * supers_per_row * (4 + static_cast<uint64_t>(kSubBytesPerSuper));
+  return rows * groups_per_row * 2 * (params_f32 ? 4 : 2);
+}
+
+std::vector<uint8_t> QuantizedTensor::serialize_params() const {
+  std::vector<uint8_t> out(param_bytes());
+  uint8_t* p = out.data();
+  if (spec.format == ParamFormat::hierarchical) {
+    for (uint16_t h : super_params) {  // [rows, supers, 2] fp16 little-endian
+      *p++ = static_cast<uint8_t>(h & 0xFF);
+      *p++ = static_cast<uint8_t>(h >> 8);
+    }
+    std::memcpy(p, sub_params.data(), sub_params.size());
+    return out;
+  }
+  // flat: all scales [rows, groups] then all offsets [rows, groups], fp16 or f32 little-endian
+  for (const std::vector<float>* v : {&scales, &offsets}) {
+    for (float f : *v) {
+      if (params_f32) {
+        const uint32_t u = f32_bits(f);
+        for (int b = 0; b < 4; ++b) *p++ = static_cast<uint8_t>(u >> (8 * b));
+      } else {
+        const uint16_t h = f32_to_f16(f);  // exact: the values are fp16 values
+        *p++ = static_cast<uint8_t>(h & 0xFF);
+        *p++ = static_cast<uint8_t>(h >> 8);
+      }
+    }
+  }
+  return out;
+}
+
+double QuantizedTensor::bits_per_weight() const {
+  if (elements() == 0) return 0.0;
+  return 8.0 * static_cast<double>(codes.size() + param_bytes()) / static_cast<double>(elements());
+}
+
+namespace detail {
+
+void pack_codes(const uint8_t* c, uint64_t n, int bits, uint8_t* out) {
+  if (bits == 8) {
+    std::memcpy(out, c, n);
+  } else if (bits == 4) {
+    const uint64_t full = n / 2;
+    for (uint64_t k = 0; k < full; ++k) out[k] = static_cast<uint8_t>(c[2 * k] | (c[2 * k + 1] << 4));
+    if (n & 1) out[full] = c[n - 1];
+  } else {
+    const uint64_t full = n / 4;
+    for (uint64_t k = 0; k < full; ++k)
+      out[k] = static_cast<uint8_t>(c[4 * k] | (c[4 * k + 1] << 2) | (c[4 * k + 2] << 4) | (c[4 * k + 3] << 6));
+    if (n & 3) {
+      uint8_t b = 0;
+      for (uint64_t j = 0; j < (n & 3); ++j) b = static_cast<uint8_t>(b | (c[4 * full + j] << (2 * j)));
+      out[full] = b;
+    }
+  }
+}
+
+void unpack_codes(const uint8_t* packed, uint64_t n, int bits, uint8_t* c) {
+  if (bits == 8) {
+    std::memcpy(c, packed, n);
+  } else if (bits == 4) {
+    for (uint64_t i = 0; i < n; ++i) c[i] = static_cast<uint8_t>((packed[i >> 1] >> ((i & 1) * 4)) & 0xF);
+  } else {
+    for (uint64_t i = 0; i < n; ++i) c[i] = static_cast<uint8_t>((packed[i >> 2] >> ((i & 3) * 2)) & 0x3);
+  }
+}
+
+void pack_sub_params(const uint8_t* v, uint8_t* out) {
+  std::memset(out, 0, kSubBytesPerSuper);
+  for (int k = 0; k < 16; ++k) {
+    const int bit = 6 * k;
+    const uint32_t val = v[k] & 0x3Fu;
+    out[bit >> 3] = static_cast<uint8_t>(out[bit >> 3] | (val << (bit & 7)));
+    if ((bit & 7) > 2) out[(bit >> 3) + 1] = static_cast<uint8_t>(out[(bit >> 3) + 1] | (val >> (8 - (bit & 7))));
+  }
+}
+
+void unpack_sub_params(const uint8_t* in, uint8_t* v) {
+  for (int k = 0; k < 16; ++k) {
+    const int bit = 6 * k;
+    uint32_t word = in[bit >> 3];
+    if ((bit >> 3) + 1 < kSubBytesPerSuper) word |= static_cast<uint32_t>(in[(bit >> 3) + 1]) << 8;
+    v[k] = static_cast<uint8_t>((word >> (bit & 7)) & 0x3Fu);
+  }
+}
+
+}  // namespace detail
+
+namespace {
+
+using kernels::FitSums;
+using kernels::StatLanes;
+using kernels::Table;
+
+// Why a first (fp16) attempt has to be redone with f32 parameters / the flat format.
+enum Flag : int { kFlagNone = 0, kFlagNonFinite = 1, kFlagNeedF32 = 2, kFlagRangeOverflow = 4 };
+
+struct GroupParams {
+  float scale;
+  float offset;
+};
+
+double fold(const float* lanes) {
+  double s = 0;
+  for (std::size_t l = 0; l < kernels::kVLanes; ++l) s += static_cast<double>(lanes[l]);
+  return s;
+}
+
+// Parameters minimising the squared error of the group (deterministic): a fixed sweep of inverse scales
+// around the min/max one, each followed by the least-squares (scale, offset) for the codes it produces, then two
+// refinement rounds (codes for the best pair, refit). Every decision is made here, in scalar double arithmetic
+// on sums whose order is fixed (kernels.hpp).
+GroupParams search_params(const Table& k, const float* x, std::size_t n, float mn, float mx, uint32_t maxq) {
+  const float range = mx - mn;
+  GroupParams best{range / static_cast<float>(maxq), mn};
+  if (!(range > 0.0f)) return best;
+  double sx = 0, sxx = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    sx += x[i];
+    sxx += static_cast<double>(x[i]) * x[i];
+  }
+  const double dn = static_cast<double>(n);
+  double best_err = std::numeric_limits<double>::infinity();
+  FitSums fs;
+  auto try_fit = [&](float offset, float inv) {
+    k.fit_sums(x, n, offset, inv, maxq, &fs);
+    const double sl = fs.sum_l, sll = fs.sum_ll, sxl = fold(fs.xl);
+    const double det = dn * sll - sl * sl;
+    if (!(det > 0)) return;
+    const double s = (dn * sxl - sl * sx) / det;
+    const double m = (sll * sx - sl * sxl) / det;
+    if (!(s > 0)) return;
+    const double err = sxx - 2 * s * sxl - 2 * m * sx + s * s * sll + 2 * s * m * sl + dn * m * m;
+    if (err < best_err) {
+      best_err = err;
+      best = GroupParams{static_cast<float>(s), static_cast<float>(m)};
+    }
+  };
+  constexpr int kSteps = 16;
+  for (int step = 0; step < kSteps; ++step) {
+    const float iscale = (static_cast<float>(maxq) + (-0.5f + 0.1f * static_cast<float>(step))) / range;
+    try_fit(mn, iscale);
+  }
+  for (int round = 0; round < 2; ++round) {
+    const GroupParams cur = best;
+    try_fit(cur.offset, 1.0f / cur.scale);
+  }
+  return best;
+}
+
+struct Job {
+  const Table* k;
+  const void* src;
+  DType dtype;
+  uint64_t rows, cols;
+  int bits;
+  uint32_t maxq;
+  int group_size;
+  Mode mode;
+  ParamFormat format;
+  bool params_f32;
+  QuantizedTensor* q;
+  std::atomic<int>* flags;
+};
+
+float safe_inv(float scale) {
+  if (!(scale > 0.0f)) return 0.0f;
+  return 1.0f / scale;
+}
+
+// Storage of one flat group's parameters. Returns false when fp16 cannot hold them well (the tensor is then
+// redone with f32 parameters): a value outside the fp16 range, or fp16 rounding that would inflate the scale by
+// more than 1/16.
+bool store_flat(GroupParams p, float mn, float mx, uint32_t maxq, Mode mode, bool f32, GroupParams* out) {
+  if (f32) {
+    float s = p.scale;
+    if (s > 0.0f && s < FLT_MIN) s = FLT_MIN;  // keeps 1/scale finite
+    // Near the float limit offset + maxq*scale could round to infinity: step the scale down until it does not.
+    while (s > 0.0f && !std::isfinite(p.offset + static_cast<float>(maxq) * s)) s = std::nextafter(s, 0.0f);
+    *out = GroupParams{s, p.offset};
+    return true;
+  }
+  if (std::fabs(p.offset) > 65504.0f || p.scale > 65504.0f || std::fabs(mn) > 65504.0f || std::fabs(mx) > 65504.0f)
+    return false;
+  if (mode == Mode::rtn) {
+    // Offset rounded down and scale up, so [offset, offset + maxq*scale] still covers [mn, mx].
+    const float off = f16_to_f32(f32_to_f16_down(mn));
+    const float s = f16_to_f32(f32_to_f16_up((mx - off) / static_cast<float>(maxq)));
+    if (!std::isfinite(s)) return false;
+    if (p.scale > 0.0f && s > p.scale * 1.0625f) return false;
+    *out = GroupParams{s, off};
+    return true;
+  }
+  const float off = f16_to_f32(f32_to_f16(p.offset));
+  const float s = f16_to_f32(f32_to_f16(p.scale));
+  if (!std::isfinite(s) || !std::isfinite(off)) return false;
+  if (std::fabs(s - p.scale) > p.scale * 0.0625f) return false;
+  *out = GroupParams{s, off};
+  return true;
+}
+
+// Hierarchical: quantize the (scale, offset) of up to 8 groups against fp16 super-parameters (d, dmin) with
+// 6-bit codes. Returns false when d or dmin does not fit fp16 well.
+bool store_hier(const GroupParams* p, int ng, uint16_t* super2, uint8_t* sub12, GroupParams* eff) {
+  float smax = 0.0f, mext = 0.0f;
+  for (int g = 0; g < ng; ++g) {
+    smax = std::max(smax, p[g].scale);
+    if (std::fabs(p[g].offset) > std::fabs(mext)) mext = p[g].offset;
+  }
+  const float d = smax / 63.0f, dm = mext / 63.0f;
+  if (std::fabs(d) > 65504.0f || std::fabs(dm) > 65504.0f) return false;
+  const uint16_t dh = f32_to_f16(d), dmh = f32_to_f16(dm);
+  const float df = f16_to_f32(dh), dmf = f16_to_f32(dmh);
+  if (d > 0.0f && std::fabs(df - d) > d * 0.0625f) return false;
+  if (dm != 0.0f && std::fabs(dmf - dm) > std::fabs(dm) * 0.0625f) return false;
+  uint8_t v[16] = {0};
+  for (int g = 0; g < ng; ++g) {
+    int sc = 0, mc = 0;
+    if (df > 0.0f) {
+      sc = static_cast<int>(std::nearbyint(p[g].scale / df));
+      sc = std::min(63, std::max(p[g].scale > 0.0f ? 1 : 0, sc));
+    }
+    if (dmf != 0.0f) mc = std::min(63, std::max(0, static_cast<int>(std::nearbyint(p[g].offset / dmf))));
+    v[g] = static_cast<uint8_t>(sc);
+    v[8 + g] = static_cast<uint8_t>(mc);
+    eff[g] = GroupParams{df * static_cast<float>(sc), dmf * static_cast<float>(mc)};
+  }
+  super2[0] = dh;
+  super2[1] = dmh;
+  detail::pack_sub_params(v, sub12);
+  return true;
+}
+
+// One row: parameters, codes, statistics. Returns false (and sets a flag) when the attempt must be abandoned.
+bool quantize_row(const Job& j, uint64_t r, const float* x, uint8_t* codes_row, ErrorStats* rs) {
+  const Table& k = *j.k;
+  QuantizedTensor& q = *j.q;
+  const uint64_t gpr = q.groups_per_row;
+  StatLanes lanes;
+  std::memset(&lanes, 0, sizeof(lanes));
+  float max_abs = 0.0f;
+  GroupParams raw[kGroupsPerSuper], eff[kGroupsPerSuper];
+  float gmin[kGroupsPerSuper], gmax[kGroupsPerSuper];
+  const uint64_t gsize = static_cast<uint64_t>(j.group_size);
+  const uint64_t per_chunk = j.format == ParamFormat::hierarchical ? kGroupsPerSuper : 1;
+  for (uint64_t g0 = 0; g0 < gpr; g0 += per_chunk) {
+    const int ng = static_cast<int>(std::min<uint64_t>(per_chunk, gpr - g0));
+    for (int g = 0; g < ng; ++g) {
+      const uint64_t begin = (g0 + g) * gsize;
+      const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(gsize, j.cols - begin));
+      float mn, mx;
+      if (!k.min_max(x + begin, n, &mn, &mx)) {
+        j.flags->fetch_or(kFlagNonFinite);
+        return false;
+      }
+      if (!(static_cast<double>(mx) - mn <= static_cast<double>(FLT_MAX))) {
+        j.flags->fetch_or(kFlagRangeOverflow);
+        return false;
+      }
+      gmin[g] = mn;
+      gmax[g] = mx;
+      raw[g] = j.mode == Mode::search ? search_params(k, x + begin, n, mn, mx, j.maxq)
+                                      : GroupParams{(mx - mn) / static_cast<float>(j.maxq), mn};
+    }
+    if (j.format == ParamFormat::hierarchical) {
+      const uint64_t s = g0 / kGroupsPerSuper;
+      const uint64_t si = r * q.supers_per_row + s;
+      if (!store_hier(raw, ng, &q.super_params[si * 2], &q.sub_params[si * kSubBytesPerSuper], eff)) {
+        j.flags->fetch_or(kFlagNeedF32);
+        return false;
+      }
+    } else {
+      if (!store_flat(raw[0], gmin[0], gmax[0], j.maxq, j.mode, j.params_f32, &eff[0])) {
+        j.flags->fetch_or(kFlagNeedF32);
+        return false;
+      }
+    }
+    for (int g = 0; g < ng; ++g) {
+      const uint64_t begin = (g0 + g) * gsize;
+      const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(gsize, j.cols - begin));
+      q.scales[r * gpr + g0 + g] = eff[g].scale;
+      q.offsets[r * gpr + g0 + g] = eff[g].offset;
+      k.encode(x + begin, n, eff[g].offset, eff[g].scale, safe_inv(eff[g].scale), j.maxq, codes_row + begin, &lanes,
+               &max_abs);
+    }
+  }
+  detail::pack_codes(codes_row, j.cols, j.bits, &q.codes[r * q.row_bytes]);
+  ErrorStats s;
+  s.sse = fold(lanes.sse);
+  s.energy = fold(lanes.energy);
+  s.recon_energy = fold(lanes.recon);
+  s.dot = fold(lanes.dot);
+  s.max_abs = max_abs;
+  s.count = j.cols;
+  rs->merge(s);
+  return true;
+}
+
+const float* row_as_f32(const Job& j, uint64_t r, std::vector<float>& buf) {
+  const uint64_t c = j.cols;
+  if (j.dtype == DType::f32) return static_cast<const float*>(j.src) + r * c;
+  const uint16_t* h = static_cast<const uint16_t*>(j.src) + r * c;
+  bool finite = true;
+  if (j.dtype == DType::f16) {
+    for (uint64_t i = 0; i < c; ++i) finite &= f16_bits_finite(h[i]);
+    if (finite) j.k->f16_to_f32(h, c, buf.data());
+  } else {
+    for (uint64_t i = 0; i < c; ++i) finite &= bf16_bits_finite(h[i]);
+    if (finite) j.k->bf16_to_f32(h, c, buf.data());
+  }
+  if (!finite) {
+    j.flags->fetch_or(kFlagNonFinite);
+    return nullptr;
+  }
+  return buf.data();
+}
+
+uint64_t rows_per_block(uint64_t cols) { return std::max<uint64_t>(1, (uint64_t{1} << 16) / std::max<uint64_t>(cols, 1)); }
+
+template <class F>
+void run_blocks(int num_threads, uint64_t nblocks, F&& f) {
+  const int t = effective_threads(num_threads);
+  if (t == 1 || nblocks == 1) {
+    for (uint64_t b = 0; b < nblocks; ++b) f(b);
+    return;
+  }
+  tbb::task_arena arena(t);
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<uint64_t>(0, nblocks, 1), [&](const tbb::blocked_range<uint64_t>& br) {
+      for (uint64_t b = br.begin(); b != br.end(); ++b) f(b);
+    });
+  });
+}
+
+bool attempt(Job& j, int num_threads) {
+  QuantizedTensor& q = *j.q;
+  const uint64_t rpb = rows_per_block(j.cols);
+  const uint64_t nblocks = (j.rows + rpb - 1) / rpb;
+  std::vector<ErrorStats> block_stats(nblocks);
+  run_blocks(num_threads, nblocks, [&](uint64_t b) {
+    std::vector<float> buf(j.dtype == DType::f32 ? 0 : j.cols);
+    std::vector<uint8_t> codes_row(j.cols);
+    const uint64_t r1 = std::min(j.rows, (b + 1) * rpb);
+    for (uint64_t r = b * rpb; r < r1; ++r) {
+      if (j.flags->load(std::memory_order_relaxed) != kFlagNone) return;
+      const float* x = row_as_f32(j, r, buf);
+      if (!x || !quantize_row(j, r, x, codes_row.data(), &block_stats[b])) return;
+    }
+  });
+  if (j.flags->load() != kFlagNone) return false;
+  q.stats = ErrorStats{};
+  for (const ErrorStats& s : block_stats) q.stats.merge(s);
+  return true;
+}
+
+// First NaN/Inf in row-major order (a deterministic message whatever block noticed it first).
+std::string first_non_finite(const void* src, DType dtype, uint64_t n) {
+  for (uint64_t i = 0; i < n; ++i) {
+    bool finite;
+    float v;
+    if (dtype == DType::f32) {
+      v = static_cast<const float*>(src)[i];
+      finite = std::isfinite(v);
+    } else {
+      const uint16_t h = static_cast<const uint16_t*>(src)[i];
+      finite = dtype == DType::f16 ? f16_bits_finite(h) : bf16_bits_finite(h);
+      v = dtype == DType::f16 ? f16_to_f32(h) : bf16_to_f32(h);
+    }
+    if (!finite) return std::string(std::isnan(v) ? "NaN" : "infinite") + " weight at index " + std::to_string(i);
+  }
+  return "non-finite weight";
+}
+
+void init_layout(QuantizedTensor& q, uint64_t rows, uint64_t cols, const QuantSpec& spec) {
+  q.rows = rows;
+  q.cols = cols;
+  q.spec = spec;
+  q.groups_per_row = (cols + spec.group_size - 1) / spec.group_size;
+  q.supers_per_row = spec.format == ParamFormat::hierarchical ? (q.groups_per_row + kGroupsPerSuper - 1) / kGroupsPerSuper : 0;
+  q.row_bytes = packed_row_bytes(cols, spec.bits);
+}
+
+void check_shape(uint64_t rows, uint64_t cols) {
+  if (rows == 0 || cols == 0)
+    invalid("rows and cols must be positive, got rows=" + std::to_string(rows) + " cols=" + std::to_string(cols));
+  if (rows > (uint64_t{1} << 40) / cols)
+    invalid("tensor too large: rows*cols = " + std::to_string(rows) + "*" + std::to_string(cols) + " exceeds 2^40 elements");
+}
+
+}  // namespace
+
+namespace detail {
+
+QuantizedTensor quantize_with(const Table& k, const void* src, DType dtype, uint64_t rows, uint64_t cols,
+                              const QuantSpec& spec_in, int num_threads) {
+  if (!src) invalid("src is NULL");
+  const int dt = static_cast<int>(dtype);
+  if (dt < 0 || dt > 2) invalid("dtype must be F32 (0), F16 (1) or BF16 (2), got " + std::to_string(dt));
+  check_shape(rows, cols);
+  validate_spec(spec_in);
+  QuantSpec spec = spec_in;
+  spec.format = resolve_format(spec_in);
+
+  std::atomic<int> flags{kFlagNone};
+  QuantizedTensor q;
+  for (int round = 0; round < 3; ++round) {
+    q = QuantizedTensor{};
+    init_layout(q, rows, cols, spec);
+    q.params_f32 = round > 0 && spec.format == ParamFormat::flat;
+    q.codes.assign(rows * q.row_bytes, 0);
+    q.scales.assign(rows * q.groups_per_row, 0.0f);
+    q.offsets.assign(rows * q.groups_per_row, 0.0f);
+    if (spec.format == ParamFormat::hierarchical) {
+      q.super_params.assign(rows * q.supers_per_row * 2, 0);
+      q.sub_params.assign(rows * q.supers_per_row * kSubBytesPerSuper, 0);
+    }
+    flags.store(kFlagNone);
+    Job j{&k, src, dtype, rows, cols, spec.bits, (1u << spec.bits) - 1u, spec.group_size, spec.mode, spec.format,
+          q.params_f32, &q, &flags};
+    if (attempt(j, num_threads)) return q;
+    const int f = flags.load();
+    if (f & kFlagNonFinite) invalid(first_non_finite(src, dtype, rows * cols));
+    if (f & kFlagRangeOverflow)
+      fail(Status::unsupported, "a group spans more than FLT_MAX (weights of both signs near the float limit); "
+                                "rescale the tensor");
+    // kFlagNeedF32: hierarchical falls back to flat f32, flat fp16 to flat f32.
+    spec.format = ParamFormat::flat;
+  }
+  fail(Status::internal, "quantization did not converge to a parameter storage");
+}
+
+void dequantize_with(const Table& k, const QuantizedTensor& q, DType dtype, void* dst, int num_threads) {
+  if (!dst) invalid("dst is NULL");
+  const int dt = static_cast<int>(dtype);
+  if (dt < 0 || dt > 2) invalid("dtype must be F32 (0), F16 (1) or BF16 (2), got " + std::to_string(dt));
+  const uint64_t rpb = rows_per_block(q.cols);
+  const uint64_t nblocks = (q.rows + rpb - 1) / rpb;
+  const uint64_t gs = static_cast<uint64_t>(q.spec.group_size);
+  run_blocks(num_threads, nblocks, [&](uint64_t b) {
+    std::vector<uint8_t> codes(q.cols);
+    std::vector<float> row(q.cols);
+    const uint64_t r1 = std::min(q.rows, (b + 1) * rpb);
+    for (uint64_t r = b * rpb; r < r1; ++r) {
+      unpack_codes(&q.codes[r * q.row_bytes], q.cols, q.spec.bits, codes.data());
+      float* out = dtype == DType::f32 ? static_cast<float*>(dst) + r * q.cols : row.data();
+      for (uint64_t g = 0; g < q.groups_per_row; ++g) {
+        const uint64_t begin = g * gs;
+        const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(gs, q.cols - begin));
+        k.dequant(codes.data() + begin, n, q.offsets[r * q.groups_per_row + g], q.scales[r * q.groups_per_row + g],
+                  out + begin);
+      }
+      if (dtype != DType::f32) {
+        uint16_t* o = static_cast<uint16_t*>(dst) + r * q.cols;
+        if (dtype == DType::f16)
+          for (uint64_t i = 0; i < q.cols; ++i) o[i] = f32_to_f16(row[i]);
+        else
+          for (uint64_t i = 0; i < q.cols; ++i) o[i] = f32_to_bf16(row[i]);
+      }
+    }
+  });
+}
+
+}  // namespace detail
+
+QuantizedTensor quantize(const void* src, DType dtype, uint64_t rows, uint64_t cols, const QuantSpec& spec,
+                         int num_threads) {
+  return detail::quantize_with(kernels::simd(), src, dtype, rows, cols, spec, num_threads);
+}
+
+void dequantize(const QuantizedTensor& q, DType dtype, void* dst, int num_threads) {
+  detail::dequantize_with(kernels::simd(), q, dtype, dst, num_threads);
+}
+
+QuantizedTensor from_parts(uint64_t rows, uint64_t cols, const QuantSpec& spec_in, bool params_f32,
+                           std::vector<uint8_t> codes, const uint8_t* params, uint64_t params_bytes) {
+  try {
+    check_shape(rows, cols);
+    validate_spec(spec_in);
+  } catch (const Error& e) {
+    fail(Status::format, std::string("quantized tensor: ") + e.what());
+  }
+  if (spec_in.format == ParamFormat::automatic) fail(Status::format, "quantized tensor: format must be flat or hierarchical");
+  QuantizedTensor q;
+  init_layout(q, rows, cols, spec_in);
+  q.params_f32 = spec_in.format == ParamFormat::flat && params_f32;
+  if (codes.size() != rows * q.row_bytes)
+    fail(Status::format, "quantized tensor: packed codes hold " + std::to_string(codes.size()) + " bytes, expected " +
+                             std::to_string(rows * q.row_bytes));
+  if (params_bytes != q.param_bytes())
+    fail(Status::format, "quantized tensor: parameters hold " + std::to_string(params_bytes) + " bytes, expected " +
+                             std::to_string(q.param_bytes()));
+  if (!params && params_bytes) fail(Status::format, "quantized tensor: parameters missing");
+  q.codes = std::move(codes);
+  const uint64_t ng = rows * q.groups_per_row;
+  q.scales.resize(ng);
+  q.offsets.resize(ng);
+  if (q.spec.format == ParamFormat::flat) {
+    const std::size_t w = q.params_f32 ? 4 : 2;
+    for (uint64_t i = 0; i < 2 * ng; ++i) {
+      const uint8_t* p = params + i * w;
+      float v;
+      if (w == 4) {
+        v = f32_from_bits(uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24);
+      } else {
+        v = f16_to_f32(static_cast<uint16_t>(p[0] | (p[1] << 8)));
+      }
+      if (!std::isfinite(v)) fail(Status::format, "quantized tensor: non-finite parameter at index " + std::to_string(i));
+      (i < ng ? q.scales[i] : q.offsets[i - ng]) = v;
+    }
+    return q;
+  }
+  const uint64_t ns = rows * q.supers_per_row;
+  q.super_params.resize(ns * 2);
+  for (uint64_t i = 0; i < ns * 2; ++i) {
+    q.super_params[i] = static_cast<uint16_t>(params[2 * i] | (params[2 * i + 1] << 8));
+    if (!f16_bits_finite(q.super_params[i]))
+      fail(Status::format, "quantized tensor: non-finite super-parameter at index " + std::to_string(i));
+  }
+  q.sub_params.assign(params + ns * 4, params + ns * 4 + ns * kSubBytesPerSuper);
+  for (uint64_t r = 0; r < rows; ++r) {
+    for (uint64_t s = 0; s < q.supers_per_row; ++s) {
+      const uint64_t si = r * q.supers_per_row + s;
+      uint8_t v[16];
+      detail::unpack_sub_params(&q.sub_params[si * kSubBytesPerSuper], v);
+      const float d = f16_to_f32(q.super_params[si * 2]), dm = f16_to_f32(q.super_params[si * 2 + 1]);
+      for (uint64_t g = 0; g < kGroupsPerSuper && s * kGroupsPerSuper + g < q.groups_per_row; ++g) {
+        q.scales[r * q.groups_per_row + s * kGroupsPerSuper + g] = d * static_cast<float>(v[g]);
+        q.offsets[r * q.groups_per_row + s * kGroupsPerSuper + g] = dm * static_cast<float>(v[8 + g]);
+      }
+    }
+  }
+  return q;
+}
+
+const char* simd_target_name() { return kernels::simd_target(); }
+
+}  // namespace aq

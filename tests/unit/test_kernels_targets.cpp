@@ -1,0 +1,139 @@
+// Every Highway target compiled into the library gives bit-identical results to the scalar reference kernels,
+// for the whole quantize / dequantize driver and for each primitive.
+#define BOOST_TEST_MODULE kernels_targets
+#include <boost/test/unit_test.hpp>
+
+#include <cstring>
+#include <hwy/highway.h>
+#include <hwy/targets.h>
+
+#include "arrowquant/fp16.hpp"
+#include "kernels/kernels.hpp"
+#include "kernels/quantize_impl.hpp"
+#include "test_data.hpp"
+
+namespace {
+
+struct Case {
+  uint64_t rows, cols;
+  int bits, gs;
+  aq::Mode mode;
+  aq::ParamFormat fmt;
+};
+
+std::vector<Case> cases() {
+  std::vector<Case> out;
+  for (int bits : {2, 4, 8})
+    for (int gs : {32, 64, 128, 256})
+      for (aq::Mode m : {aq::Mode::rtn, aq::Mode::search})
+        for (aq::ParamFormat f : {aq::ParamFormat::flat, aq::ParamFormat::hierarchical}) {
+          if (f == aq::ParamFormat::hierarchical && bits == 8) continue;
+          out.push_back({5, 300, bits, gs, m, f});   // 300: a short last group for every group size
+          out.push_back({3, 1, bits, gs, m, f});     // one column
+        }
+  return out;
+}
+
+void require_same(const aq::QuantizedTensor& a, const aq::QuantizedTensor& b, const std::string& what) {
+  BOOST_TEST_CONTEXT(what) {
+    BOOST_TEST(a.codes == b.codes);
+    BOOST_TEST(std::memcmp(a.scales.data(), b.scales.data(), a.scales.size() * 4) == 0);
+    BOOST_TEST(std::memcmp(a.offsets.data(), b.offsets.data(), a.offsets.size() * 4) == 0);
+    BOOST_TEST(a.super_params == b.super_params);
+    BOOST_TEST(a.sub_params == b.sub_params);
+    BOOST_TEST(a.params_f32 == b.params_f32);
+    BOOST_TEST(std::memcmp(&a.stats, &b.stats, sizeof(a.stats)) == 0);
+  }
+}
+
+template <class F>
+void for_each_target(F&& f) {
+  std::vector<int64_t> targets = hwy::SupportedAndGeneratedTargets();
+  BOOST_TEST_REQUIRE(!targets.empty());
+  for (int64_t t : targets) {
+    hwy::SetSupportedTargetsForTest(t);
+    BOOST_TEST_CONTEXT("target " << hwy::TargetName(t)) {
+      BOOST_TEST(std::string(aq::kernels::simd_target()) == hwy::TargetName(t));
+      f();
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(quantize_driver_matches_scalar_reference_on_every_target) {
+  // Heavy tails, an outlier, zeros of both signs, denormals and a constant run in the data.
+  std::vector<float> x = aqtest::gaussian(5 * 300, 0.02, 42);
+  x[7] = 0.9f;
+  x[8] = -0.0f;
+  x[9] = 0.0f;
+  x[10] = 1e-40f;
+  for (int i = 320; i < 420; ++i) x[i] = 0.125f;
+  std::vector<uint16_t> h(x.size()), b(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    h[i] = aq::f32_to_f16(x[i]);
+    b[i] = aq::f32_to_bf16(x[i]);
+  }
+  for_each_target([&] {
+    for (const Case& c : cases()) {
+      aq::QuantSpec spec{c.bits, c.gs, c.mode, c.fmt};
+      const uint64_t n = c.rows * c.cols;
+      for (aq::DType dt : {aq::DType::f32, aq::DType::f16, aq::DType::bf16}) {
+        const void* src = dt == aq::DType::f32 ? static_cast<const void*>(x.data())
+                          : dt == aq::DType::f16 ? static_cast<const void*>(h.data())
+                                                 : static_cast<const void*>(b.data());
+        auto ref = aq::detail::quantize_with(aq::kernels::reference(), src, dt, c.rows, c.cols, spec, 1);
+        auto got = aq::detail::quantize_with(aq::kernels::simd(), src, dt, c.rows, c.cols, spec, 2);
+        require_same(ref, got, "bits " + std::to_string(c.bits) + " gs " + std::to_string(c.gs) + " mode " +
+                                   aq::mode_name(c.mode) + " fmt " + aq::format_name(c.fmt) + " dtype " +
+                                   aq::dtype_name(dt) + " cols " + std::to_string(c.cols));
+        std::vector<float> d1(n), d2(n);
+        aq::detail::dequantize_with(aq::kernels::reference(), ref, aq::DType::f32, d1.data(), 1);
+        aq::detail::dequantize_with(aq::kernels::simd(), got, aq::DType::f32, d2.data(), 2);
+        BOOST_TEST(std::memcmp(d1.data(), d2.data(), n * 4) == 0);
+      }
+    }
+  });
+}
+
+BOOST_AUTO_TEST_CASE(primitives_match_scalar_reference_on_every_target) {
+  std::vector<float> x = aqtest::gaussian(257, 1.0, 7);
+  const auto& R = aq::kernels::reference();
+  for_each_target([&] {
+    const auto& S = aq::kernels::simd();
+    for (std::size_t n : {1u, 3u, 15u, 16u, 17u, 33u, 64u, 100u, 257u}) {
+      float mn1, mx1, mn2, mx2;
+      BOOST_TEST(R.min_max(x.data(), n, &mn1, &mx1) == S.min_max(x.data(), n, &mn2, &mx2));
+      BOOST_TEST(mn1 == mn2);
+      BOOST_TEST(mx1 == mx2);
+      aq::kernels::StatLanes l1{}, l2{};
+      std::vector<uint8_t> c1(n), c2(n);
+      float m1 = 0, m2 = 0;
+      const float scale = (mx1 - mn1) / 15.0f;
+      R.encode(x.data(), n, mn1, scale, 1.0f / scale, 15, c1.data(), &l1, &m1);
+      S.encode(x.data(), n, mn1, scale, 1.0f / scale, 15, c2.data(), &l2, &m2);
+      BOOST_TEST(c1 == c2);
+      BOOST_TEST(std::memcmp(&l1, &l2, sizeof(l1)) == 0);
+      BOOST_TEST(m1 == m2);
+      aq::kernels::FitSums f1{}, f2{};
+      R.fit_sums(x.data(), n, mn1, 3.0f / (mx1 - mn1), 3, &f1);
+      S.fit_sums(x.data(), n, mn1, 3.0f / (mx1 - mn1), 3, &f2);
+      BOOST_TEST(std::memcmp(&f1, &f2, sizeof(f1)) == 0);
+    }
+    // Halfway cases round to even in both: t = k + 0.5 exactly.
+    std::vector<float> halves;
+    for (int k = 0; k < 40; ++k) halves.push_back(0.5f * static_cast<float>(k));
+    halves.push_back(0.49999997f);
+    aq::kernels::StatLanes l1{}, l2{};
+    std::vector<uint8_t> c1(halves.size()), c2(halves.size());
+    float m1 = 0, m2 = 0;
+    R.encode(halves.data(), halves.size(), 0.0f, 1.0f, 1.0f, 255, c1.data(), &l1, &m1);
+    S.encode(halves.data(), halves.size(), 0.0f, 1.0f, 1.0f, 255, c2.data(), &l2, &m2);
+    BOOST_TEST(c1 == c2);
+    BOOST_TEST(c1[1] == 0);   // 0.5 -> 0
+    BOOST_TEST(c1[3] == 2);   // 1.5 -> 2
+    BOOST_TEST(c1[5] == 2);   // 2.5 -> 2
+    BOOST_TEST(c1.back() == 0);  // 0.49999997 -> 0
+  });
+}
