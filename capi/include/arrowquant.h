@@ -148,12 +148,451 @@ AQ_API void aq_quantized_free(aq_quantized* q);
 /* ---------------------------------------------------------------------------------------------------------------
  * Time-aware parameters and the thermodynamic phases (issue 3) — section owned by timegroups/ and thermo/.
  * ------------------------------------------------------------------------------------------------------------- */
-/* @@TIMEAWARE@@ */
+/* @@TIMEAWARE@@ section: time grouping, calibration statistics, the thermodynamic phases and the conformance
+ * functions (docs/time-aware.md explains each; ../shared/conformance/README.md has the exact formulas).
+ *
+ * Array conventions of this section (SWIG typemaps key on them):
+ *  - an input array is a pair (const T* NAME, uint64_t NAME_count); the single input array of a function is
+ *    named src/src_count;
+ *  - an output array is a pair (T* dst, uint64_t dst_count) filled by the callee; dst_count must be at least the
+ *    number of values written (the functions document it), otherwise AQ_ERR_INVALID_ARGUMENT;
+ *  - arrays held by a handle are returned as views (const T** data, uint64_t* count), valid until the handle is
+ *    freed.
+ * Functions marked "reference" compute in IEEE binary32 exactly as the conformance README §4 describes; "spec"
+ * functions use binary64. Invalid input (NULL, empty, non-finite, scale <= 0, out-of-range, mismatched lengths)
+ * returns AQ_ERR_INVALID_ARGUMENT with a message naming the argument; no function returns NaN. */
+
+/** Interpolation shape of Phase 2 boundary smoothing. Values are stable. */
+typedef enum aq_interpolation {
+  AQ_INTERPOLATION_LINEAR = 0,  /* S(a) = a */
+  AQ_INTERPOLATION_CUBIC = 1,   /* S(a) = -2a^3 + 3a^2 (smoothstep) */
+  AQ_INTERPOLATION_SIGMOID = 2  /* S(a) = 1/(1 + exp(-10(a - 0.5))) */
+} aq_interpolation;
+
+/** β schedule of the forward diffusion process. Values are stable. */
+typedef enum aq_beta_schedule_kind {
+  AQ_BETA_SCHEDULE_LINEAR = 0, /* beta_start -> beta_end, needs num_timesteps >= 2 */
+  AQ_BETA_SCHEDULE_COSINE = 1  /* cosine schedule with s = 0.008 (beta_start/beta_end ignored) */
+} aq_beta_schedule_kind;
+
+/** Severity of a Phase 1 violation: HIGH if the scale jump > 0.5, MEDIUM if > 0.3, else LOW. Values are stable. */
+typedef enum aq_severity { AQ_SEVERITY_LOW = 0, AQ_SEVERITY_MEDIUM = 1, AQ_SEVERITY_HIGH = 2 } aq_severity;
+
+/** Stage of a layer's parameters: from the statistics, after Phase 2, after Phase 3. Values are stable. */
+typedef enum aq_stage { AQ_STAGE_INITIAL = 0, AQ_STAGE_SMOOTHED = 1, AQ_STAGE_OPTIMIZED = 2 } aq_stage;
+
+/** Lower-case names ("linear", "cubic", "sigmoid" / "linear", "cosine" / "low", "medium", "high"); static
+ *  storage; "unknown" for other values. */
+AQ_API const char* aq_interpolation_name(aq_interpolation method);
+AQ_API const char* aq_beta_schedule_name(aq_beta_schedule_kind kind);
+AQ_API const char* aq_severity_name(aq_severity severity);
+/** Parse the names above (exact, lower case); an unknown name is AQ_ERR_INVALID_ARGUMENT. */
+AQ_API aq_status aq_interpolation_from_name(const char* name, aq_interpolation* out);
+AQ_API aq_status aq_beta_schedule_from_name(const char* name, aq_beta_schedule_kind* out);
+AQ_API aq_status aq_severity_from_name(const char* name, aq_severity* out);
+
+/* --- Configuration of the time-aware parameters ------------------------------------------------------------- */
+
+/** Time-aware configuration: the keys num_timesteps, num_time_groups, activation_bits, beta_schedule, beta_start,
+ *  beta_end, calibration_samples, calibration_data_std and thermodynamic.{validation, boundary_smoothing,
+ *  transition_optimization}.* (docs/time-aware.md lists each with its default and range). Opaque. */
+typedef struct aq_timeaware_config aq_timeaware_config;
+
+/** New configuration holding the defaults (the local profile's; validation on, smoothing and optimization off). */
+AQ_API aq_status aq_timeaware_config_create(aq_timeaware_config** out);
+/** Set a numeric or boolean key (booleans as 0/1) by its dotted name, e.g.
+ *  "thermodynamic.transition_optimization.learning_rate". Unknown keys and out-of-range values are
+ *  AQ_ERR_INVALID_ARGUMENT naming the key; the configuration is then unchanged. */
+AQ_API aq_status aq_timeaware_config_set_number(aq_timeaware_config* config, const char* key, double value);
+/** Set a string key: "beta_schedule", "thermodynamic.boundary_smoothing.interpolation",
+ *  "thermodynamic.transition_optimization.beta_schedule". */
+AQ_API aq_status aq_timeaware_config_set_string(aq_timeaware_config* config, const char* key, const char* value);
+/** Read a numeric key (booleans as 0/1). */
+AQ_API aq_status aq_timeaware_config_get_number(const aq_timeaware_config* config, const char* key, double* value);
+/** Read a string key; *value is static storage. */
+AQ_API aq_status aq_timeaware_config_get_string(const aq_timeaware_config* config, const char* key,
+                                                const char** value);
+/** Apply a JSON object with any subset of the keys, nested as in the configuration file, e.g.
+ *  {"num_time_groups": 5, "thermodynamic": {"boundary_smoothing": {"enabled": true}}}. Malformed JSON is
+ *  AQ_ERR_FORMAT; unknown keys, wrong types and out-of-range values are AQ_ERR_INVALID_ARGUMENT naming the key.
+ *  Nothing changes on failure. */
+AQ_API aq_status aq_timeaware_config_set_json(aq_timeaware_config* config, const char* json);
+/** Release a configuration. NULL is a no-op. */
+AQ_API void aq_timeaware_config_free(aq_timeaware_config* config);
+
+/* --- Time grouping and calibration statistics ---------------------------------------------------------------- */
+
+/** Number of time groups E = min(num_groups, num_timesteps) (both >= 1). */
+AQ_API aq_status aq_group_count(uint64_t num_timesteps, uint64_t num_groups, uint64_t* count);
+/** Conformance group_timesteps (reference, exact): boundaries b_i = floor(i*T/E), i = 0..E, b_E = T, written to
+ *  dst (E + 1 values; dst_count must be at least E + 1). Group g covers timesteps [b_g, b_{g+1}). */
+AQ_API aq_status aq_group_timesteps(uint64_t num_timesteps, uint64_t num_groups, uint64_t* dst,
+                                    uint64_t dst_count);
+
+/** Per-timestep statistics of one layer's input activations (min, max, mean, std), optionally with recorded
+ *  samples. Opaque. */
+typedef struct aq_calib_stats aq_calib_stats;
+
+/** Statistics for T timesteps from four arrays of T values each (T >= 1; finite; min <= max; std >= 0). */
+AQ_API aq_status aq_calib_stats_create(const float* min_values, uint64_t min_values_count, const float* max_values,
+                                       uint64_t max_values_count, const float* mean_values, uint64_t mean_values_count,
+                                       const float* std_values, uint64_t std_values_count, aq_calib_stats** out);
+/** Attach recorded samples of one timestep (finite values; replaces earlier samples of that timestep). When any
+ *  timestep has samples, Phase 3 uses the samples and every time group must have at least one. */
+AQ_API aq_status aq_calib_stats_set_samples(aq_calib_stats* stats, uint64_t timestep, const float* src,
+                                            uint64_t src_count);
+/** Data-free calibration: simulates the forward diffusion x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps for
+ *  config's num_timesteps, beta_schedule, beta_start, beta_end, calibration_data_std and calibration_samples;
+ *  mean/std in closed form, min/max from the simulated samples. Deterministic in seed (use a per-layer value). */
+AQ_API aq_status aq_calib_stats_data_free(const aq_timeaware_config* config, uint64_t seed, aq_calib_stats** out);
+/** Number of timesteps T. 0 for NULL. */
+AQ_API uint64_t aq_calib_stats_num_timesteps(const aq_calib_stats* stats);
+/** Statistics of one timestep; any output pointer may be NULL. */
+AQ_API aq_status aq_calib_stats_get(const aq_calib_stats* stats, uint64_t timestep, float* min_value,
+                                    float* max_value, float* mean_value, float* std_value, uint64_t* sample_count);
+/** View of one timestep's recorded samples (count 0 when none). */
+AQ_API aq_status aq_calib_stats_samples(const aq_calib_stats* stats, uint64_t timestep, const float** data,
+                                        uint64_t* count);
+/** "recorded" or "data-free"; static storage; "" for NULL. */
+AQ_API const char* aq_calib_stats_source(const aq_calib_stats* stats);
+/** Release statistics. NULL is a no-op. */
+AQ_API void aq_calib_stats_free(aq_calib_stats* stats);
+
+/* --- Time-group parameters ------------------------------------------------------------------------------------ */
+
+/** A layer's sequence of time-group parameters {time_range [start, end), scale, zero_point, group_size}: input
+ *  activations are quantized as q = clamp(round(x/scale + zero_point), 0, 2^a - 1). Opaque. */
+typedef struct aq_tg_params aq_tg_params;
+
+/** Conformance params_from_stats (reference, binary32): per group g of aq_group_timesteps(T, num_groups):
+ *  scale = (max - min)/(2^activation_bits - 1) over the group's timesteps (1e-6 for a zero range),
+ *  zero_point = -min/scale (real), group_size 256 for g < floor(E/2) else 64. activation_bits in 2..16 (8 is the
+ *  reference). */
+AQ_API aq_status aq_params_from_stats(const aq_calib_stats* stats, uint64_t num_groups, int activation_bits,
+                                      aq_tg_params** out);
+/** Parameters from arrays of n scales (> 0, finite) and n zero points (finite). boundaries (n + 1 increasing
+ *  values starting at 0) gives the time ranges; NULL gives group g the range [g, g + 1). group_size follows the
+ *  reference rule. */
+AQ_API aq_status aq_tg_params_create(const uint64_t* boundaries, uint64_t boundaries_count, const float* scales,
+                                     uint64_t scales_count, const float* zero_points, uint64_t zero_points_count,
+                                     aq_tg_params** out);
+/** Number of groups. 0 for NULL. */
+AQ_API uint64_t aq_tg_params_count(const aq_tg_params* params);
+/** One group's parameters; any output pointer may be NULL. */
+AQ_API aq_status aq_tg_params_get(const aq_tg_params* params, uint64_t index, uint64_t* start, uint64_t* end,
+                                  float* scale, float* zero_point, uint32_t* group_size);
+/** Views of the scales and of the zero points (count = number of groups). */
+AQ_API aq_status aq_tg_params_scales(const aq_tg_params* params, const float** data, uint64_t* count);
+AQ_API aq_status aq_tg_params_zero_points(const aq_tg_params* params, const float** data, uint64_t* count);
+/** View of the [G, 4] float table (start, end, scale, zero_point per group): the layout of NAME.tg_params. */
+AQ_API aq_status aq_tg_params_table(const aq_tg_params* params, const float** data, uint64_t* count);
+/** Release parameters. NULL is a no-op. */
+AQ_API void aq_tg_params_free(aq_tg_params* params);
+
+/* --- Phase 1: Markov validation and the baseline summary ---------------------------------------------------- */
+
+/** Result of a Markov validation. Opaque. */
+typedef struct aq_markov_report aq_markov_report;
+
+/** Conformance markov_validate (reference, binary32) on n >= 1 groups: per boundary i the scale jump
+ *  |s[i+1] - s[i]|/s[i], zero-point jump |z[i+1] - z[i]|/255, boundary score 1 - min((sj + zj)/2, 1); a violation
+ *  where sj > threshold (threshold in [0, 1]); smoothness score 1 - min(sum(sj + zj)/(2(n-1)), 1). */
+AQ_API aq_status aq_markov_validate(const float* scales, uint64_t scales_count, const float* zero_points,
+                                    uint64_t zero_points_count, float threshold, aq_markov_report** out);
+/** is_valid (1 when there is no violation), smoothness_score and the largest scale jump; pointers may be NULL. */
+AQ_API aq_status aq_markov_report_result(const aq_markov_report* report, int* is_valid, float* smoothness_score,
+                                         float* max_scale_jump);
+/** Views of the n - 1 boundary scores, scale jumps and zero-point jumps (every boundary, not only violations). */
+AQ_API aq_status aq_markov_report_boundary_scores(const aq_markov_report* report, const float** data,
+                                                  uint64_t* count);
+AQ_API aq_status aq_markov_report_scale_jumps(const aq_markov_report* report, const float** data, uint64_t* count);
+AQ_API aq_status aq_markov_report_zero_point_jumps(const aq_markov_report* report, const float** data,
+                                                   uint64_t* count);
+/** Number of violations. 0 for NULL. */
+AQ_API uint64_t aq_markov_report_violation_count(const aq_markov_report* report);
+/** Violation index (boundary order); pointers may be NULL. */
+AQ_API aq_status aq_markov_report_violation(const aq_markov_report* report, uint64_t index, uint64_t* boundary_idx,
+                                            float* scale_jump, float* zero_point_jump, aq_severity* severity);
+/** Release a report. NULL is a no-op. */
+AQ_API void aq_markov_report_free(aq_markov_report* report);
+
+/** Statistics and violation-pattern strings of the seed's baseline report. Opaque. */
+typedef struct aq_baseline_report aq_baseline_report;
+
+/** Conformance baseline_summary (spec, binary64): min/max/mean/population std of the boundary scores (all 0 when
+ *  there are none) and the pattern strings. Violation i is (violation_boundaries[i], violation_scale_jumps[i],
+ *  violation_severities[i] as aq_severity); the three arrays have equal length and every boundary index is
+ *  < boundary_scores_count. */
+AQ_API aq_status aq_baseline_summary(const double* boundary_scores, uint64_t boundary_scores_count,
+                                     const uint64_t* violation_boundaries, uint64_t violation_boundaries_count,
+                                     const double* violation_scale_jumps, uint64_t violation_scale_jumps_count,
+                                     const int32_t* violation_severities, uint64_t violation_severities_count,
+                                     aq_baseline_report** out);
+/** The same summary of a Markov report. */
+AQ_API aq_status aq_markov_report_baseline(const aq_markov_report* report, aq_baseline_report** out);
+/** min/max/mean/std of the boundary scores; pointers may be NULL. */
+AQ_API aq_status aq_baseline_report_stats(const aq_baseline_report* report, double* min_boundary_score,
+                                          double* max_boundary_score, double* mean_boundary_score,
+                                          double* std_boundary_score);
+/** Number of pattern strings. 0 for NULL. */
+AQ_API uint64_t aq_baseline_report_pattern_count(const aq_baseline_report* report);
+/** Pattern string index (NUL-terminated, valid until the report is freed). */
+AQ_API aq_status aq_baseline_report_pattern(const aq_baseline_report* report, uint64_t index, const char** text);
+/** Release a baseline report. NULL is a no-op. */
+AQ_API void aq_baseline_report_free(aq_baseline_report* report);
+
+/* --- Phase 2: boundary smoothing ----------------------------------------------------------------------------- */
+
+/** Conformance smooth_boundaries (spec, binary64) on one sequence (call it for the scales and for the zero
+ *  points): Q_idx = P_0 + sum_b (P_{b+1} - P_b) R_b(idx), ramps over window (1..20) groups on each side of each
+ *  boundary, computed from the original values. src_count >= 1; dst_count >= src_count. Every output is a
+ *  convex combination of the inputs. */
+AQ_API aq_status aq_smooth_boundaries(const double* src, uint64_t src_count, int window, aq_interpolation method,
+                                      double* dst, uint64_t dst_count);
+/** Smooths the scales and zero points of params (time ranges and group sizes kept) into a new handle. */
+AQ_API aq_status aq_tg_params_smooth(const aq_tg_params* params, int window, aq_interpolation method,
+                                     aq_tg_params** out);
+
+/* --- Phase 3: schedules, transitions, losses ----------------------------------------------------------------- */
+
+/** Conformance beta_schedule (reference, binary32): num_timesteps betas written to dst (dst_count >= num_timesteps).
+ *  beta_start/beta_end in [0, 1] with beta_start <= beta_end. */
+AQ_API aq_status aq_beta_schedule(aq_beta_schedule_kind kind, uint64_t num_timesteps, float beta_start,
+                                  float beta_end, float* dst, uint64_t dst_count);
+/** Conformance transition (reference, binary32): with beta = schedule[timestep] (timestep < num_timesteps),
+ *  mean = mean(src)*sqrt(1-beta), stddev = sqrt(var(src)*(1-beta) + beta). */
+AQ_API aq_status aq_transition(const float* src, uint64_t src_count, aq_beta_schedule_kind kind,
+                               uint64_t num_timesteps, float beta_start, float beta_end, uint64_t timestep,
+                               float* mean, float* stddev);
+
+/** Transition computer with an LRU cache keyed by the full content (timestep and every value), so a hit is
+ *  never stale. One thread at a time. Opaque. */
+typedef struct aq_transition_computer aq_transition_computer;
+/** capacity: maximum cached entries (0 disables the cache). */
+AQ_API aq_status aq_transition_computer_create(aq_beta_schedule_kind kind, uint64_t num_timesteps, float beta_start,
+                                               float beta_end, uint64_t capacity, aq_transition_computer** out);
+/** As aq_transition, through the cache. */
+AQ_API aq_status aq_transition_computer_compute(aq_transition_computer* computer, const float* src,
+                                                uint64_t src_count, uint64_t timestep, float* mean, float* stddev);
+/** Cache statistics; pointers may be NULL. hit_rate = hits/(hits + misses), 0 before the first call. */
+AQ_API aq_status aq_transition_computer_stats(const aq_transition_computer* computer, uint64_t* hits,
+                                              uint64_t* misses, uint64_t* size, uint64_t* capacity,
+                                              double* hit_rate);
+/** Drop every cached entry and reset the counters. */
+AQ_API aq_status aq_transition_computer_clear(aq_transition_computer* computer);
+/** Release a transition computer. NULL is a no-op. */
+AQ_API void aq_transition_computer_free(aq_transition_computer* computer);
+
+/** Conformance gaussian_kl (reference, binary32): KL(N(mu1, sigma1) || N(mu2, sigma2)) in nats, sigmas floored at
+ *  1e-8, result >= 0. */
+AQ_API aq_status aq_gaussian_kl(float mu1, float sigma1, float mu2, float sigma2, float* kl);
+/** Conformance quantization_loss (reference, binary32): mean squared error of two arrays of equal length >= 1. */
+AQ_API aq_status aq_quantization_loss(const float* original, uint64_t original_count, const float* quantized,
+                                      uint64_t quantized_count, float* mse);
+/** Conformance markov_constraint_loss (reference, binary32): mean over k of gaussian_kl(original_means[k],
+ *  original_stds[k], quantized_means[k], quantized_stds[k]); four arrays of equal length >= 1. */
+AQ_API aq_status aq_markov_constraint_loss(const float* original_means, uint64_t original_means_count,
+                                           const float* original_stds, uint64_t original_stds_count,
+                                           const float* quantized_means, uint64_t quantized_means_count,
+                                           const float* quantized_stds, uint64_t quantized_stds_count, float* loss);
+/** Conformance entropy_regularization (reference, binary32): -H of src binned at round(w*100), bins in
+ *  ascending order (<= 0). */
+AQ_API aq_status aq_entropy_regularization(const float* src, uint64_t src_count, float* value);
+/** Conformance total_loss (reference, binary32): (mse + markov_weight*markov) + entropy_weight*E with
+ *  E = entropy_regularization(quantized) when entropy_weight > 0, else 0. Weights finite and >= 0. */
+AQ_API aq_status aq_total_loss(const float* original, uint64_t original_count, const float* quantized,
+                               uint64_t quantized_count, const float* original_means, uint64_t original_means_count,
+                               const float* original_stds, uint64_t original_stds_count, const float* quantized_means,
+                               uint64_t quantized_means_count, const float* quantized_stds,
+                               uint64_t quantized_stds_count, float markov_weight, float entropy_weight, float* loss);
+/** Conformance affine_u8 (reference, binary32): codes[i] = clamp(round(src[i]/scale + zero_point), 0, 255) (half
+ *  away from zero), dst[i] = (codes[i] - zero_point)*scale. scale > 0. codes or dst may be NULL (with count 0);
+ *  otherwise codes_count and dst_count must be at least src_count. */
+AQ_API aq_status aq_affine_u8(const float* src, uint64_t src_count, float scale, float zero_point, uint8_t* codes,
+                              uint64_t codes_count, float* dst, uint64_t dst_count);
+/** Conformance cosine_similarity (reference, binary32): clamp(dot/(|a||b|), -1, 1); equal lengths >= 1; neither
+ *  vector zero. */
+AQ_API aq_status aq_cosine_similarity(const float* a, uint64_t a_count, const float* b, uint64_t b_count,
+                                      float* cosine);
+
+/* --- Phase 3: transition optimization ------------------------------------------------------------------------ */
+
+/** Result of a transition optimization. Opaque. */
+typedef struct aq_optimization aq_optimization;
+
+/** Optimize per-group (ln scale, zero point) of initial against each group's calibration data from stats (the
+ *  recorded samples, or values drawn deterministically from the statistics with seed; at most 256 per group),
+ *  with config's thermodynamic.transition_optimization settings (its "enabled" switch is ignored here), beta
+ *  range and activation_bits. The schedule has aq_calib_stats_num_timesteps(stats) steps; every group's time
+ *  range must lie inside it. Deterministic. */
+AQ_API aq_status aq_optimize_params(const aq_tg_params* initial, const aq_calib_stats* stats,
+                                    const aq_timeaware_config* config, uint64_t seed, aq_optimization** out);
+/** View of the best parameters found (valid until the result is freed). */
+AQ_API aq_status aq_optimization_params(const aq_optimization* result, const aq_tg_params** params);
+/** Objective at the initial and at the returned parameters, evaluated points, and whether the last two losses
+ *  differed by less than convergence_threshold; pointers may be NULL. */
+AQ_API aq_status aq_optimization_result(const aq_optimization* result, float* initial_loss, float* final_loss,
+                                        uint64_t* iterations, int* converged);
+/** View of the loss history (one objective value per iteration; its minimum is final_loss). */
+AQ_API aq_status aq_optimization_loss_history(const aq_optimization* result, const float** data, uint64_t* count);
+/** Transition cache hits and misses during the optimization; pointers may be NULL. */
+AQ_API aq_status aq_optimization_cache_stats(const aq_optimization* result, uint64_t* hits, uint64_t* misses);
+/** Release a result. NULL is a no-op. */
+AQ_API void aq_optimization_free(aq_optimization* result);
+
+/* --- Layer entry point ---------------------------------------------------------------------------------------- */
+
+/** Everything the time-aware phases produced for one layer. Opaque. */
+typedef struct aq_layer_result aq_layer_result;
+
+/** Time-aware parameters of one layer: params from stats (config's num_time_groups, activation_bits) →
+ *  Phase 1 validation → Phase 2 smoothing → Phase 3 optimization → validation again, each phase per its
+ *  config switch (validation on, smoothing and optimization off by default). seed selects the data drawn from
+ *  statistics (use a per-layer value). */
+AQ_API aq_status aq_timeaware_layer(const aq_calib_stats* stats, const aq_timeaware_config* config, uint64_t seed,
+                                    aq_layer_result** out);
+/** View of the final parameters (valid until the result is freed). */
+AQ_API aq_status aq_layer_result_params(const aq_layer_result* result, const aq_tg_params** params);
+/** View of a stage's parameters; *params is NULL when that stage did not run. */
+AQ_API aq_status aq_layer_result_stage_params(const aq_layer_result* result, aq_stage stage,
+                                              const aq_tg_params** params);
+/** 1 when the stage ran (AQ_STAGE_INITIAL always; the others when their phase is enabled). 0 for NULL. */
+AQ_API int aq_layer_result_stage_ran(const aq_layer_result* result, aq_stage stage);
+/** View of a stage's Markov report; *report is NULL when the stage did not run or validation is disabled. */
+AQ_API aq_status aq_layer_result_stage_report(const aq_layer_result* result, aq_stage stage,
+                                              const aq_markov_report** report);
+/** The Phase 3 objective's components at a stage's parameters on the calibration data: mse, markov (mean KL),
+ *  entropy (-H), coupling (smoothness term) and total; pointers may be NULL. *available is 0 when the stage did
+ *  not run or the transition schedule is undefined (linear schedule, one timestep). */
+AQ_API aq_status aq_layer_result_stage_loss(const aq_layer_result* result, aq_stage stage, int* available,
+                                            float* mse, float* markov, float* entropy, float* coupling, float* total);
+/** View of the optimization result; *optimization is NULL when Phase 3 did not run. */
+AQ_API aq_status aq_layer_result_optimization(const aq_layer_result* result, const aq_optimization** optimization);
+/** Wall-clock seconds of each phase (0 for a phase that did not run); pointers may be NULL. */
+AQ_API aq_status aq_layer_result_timings(const aq_layer_result* result, double* validate_before_seconds,
+                                         double* smooth_seconds, double* optimize_seconds,
+                                         double* validate_after_seconds);
+/** "recorded" or "data-free"; "" for NULL. Valid until the result is freed. */
+AQ_API const char* aq_layer_result_calibration_source(const aq_layer_result* result);
+/** Release a layer result. NULL is a no-op. */
+AQ_API void aq_layer_result_free(aq_layer_result* result);
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Configuration, model pipeline and reports (issue 4/5) — section owned by config/, io/, pipeline/, report/.
  * ------------------------------------------------------------------------------------------------------------- */
-/* @@PIPELINE@@ */
+/* --- Configuration (docs/config.md; keys, defaults and ranges in DESIGN.md §3) ------------------------------
+ *
+ * A configuration is layered: defaults < profile < config (JSON text or file) < environment (ARROW_QUANT_*) <
+ * explicit settings (aq_config_set: command-line flags and API calls). A key's effective value comes from the
+ * highest layer that sets it, whatever the order of the calls, and records its source: "default",
+ * "profile:edge|local|cloud", "config", "env:ARROW_QUANT_<VAR>" or "cli". Keys are dotted paths
+ * ("bit_width", "thermodynamic.boundary_smoothing.window_size"). Unknown keys, wrong JSON types and out-of-range
+ * values are AQ_ERR_INVALID_ARGUMENT with a message naming the full key; malformed JSON text is AQ_ERR_FORMAT;
+ * a failed call leaves the configuration unchanged.
+ * Text views returned by the getters are NUL-terminated and stay valid until the handle is freed or modified
+ * (any aq_config_set/unset/merge_json/load_file/apply_env on it). A handle may be used by one thread at a time;
+ * the const getters may run concurrently with each other. */
+typedef struct aq_config aq_config;
+
+/** New configuration holding the defaults (the local profile's values, every source "default"). The
+ *  environment is not read until aq_config_apply_env. Free with aq_config_free. */
+AQ_API aq_status aq_config_create(aq_config** out);
+/** New configuration with the JSON object `json` merged into its config layer (nested sections as objects:
+ *  {"bit_width": 2, "thermodynamic": {"validation": {"enabled": false}}}). On failure *out is NULL. */
+AQ_API aq_status aq_config_from_json(const char* json, aq_config** out);
+/** New configuration for a deployment profile: profile is "edge", "local" or "cloud" (bits 2/4/8, time groups
+ *  5/10/20, group size 256/128/64, min_accuracy 0.65/0.85/0.95, calibration samples 32/128/512). The
+ *  profile is an explicit setting (source "cli"); the profile's values have source "profile:<name>". */
+AQ_API aq_status aq_config_from_profile(const char* profile, aq_config** out);
+/** Independent copy of a configuration (all layers and sources). */
+AQ_API aq_status aq_config_clone(const aq_config* config, aq_config** out);
+/** Merge a JSON object into the config layer (keys it does not name keep their values). */
+AQ_API aq_status aq_config_merge_json(aq_config* config, const char* json);
+/** Read a JSON configuration file and merge it into the config layer; AQ_ERR_IO when it cannot be read,
+ *  messages name the file. */
+AQ_API aq_status aq_config_load_file(aq_config* config, const char* path);
+/** (Re)read the environment layer from ARROW_QUANT_BIT_WIDTH, _NUM_TIME_GROUPS, _GROUP_SIZE, _MIN_ACCURACY,
+ *  _CALIBRATION_SAMPLES, _FAIL_FAST, _NUM_THREADS, _ENABLE_STREAMING and _MAX_MEMORY_MB (max_memory_limit_mb).
+ *  Unset or empty variables are ignored; a malformed value is AQ_ERR_INVALID_ARGUMENT naming the variable. */
+AQ_API aq_status aq_config_apply_env(aq_config* config);
+/** Set key to value_json, JSON text of the value ("4", "0.9", "true", "[\"lm_head\"]", "null"); text that is
+ *  not valid JSON is taken as a string, so "search" and "\"search\"" are the same. A section key takes an
+ *  object and sets each member. The source becomes "cli". */
+AQ_API aq_status aq_config_set(aq_config* config, const char* key, const char* value_json);
+/** Remove an explicit setting of key (or of every key of a section) again. */
+AQ_API aq_status aq_config_unset(aq_config* config, const char* key);
+/** Effective value of a key (or a section, as an object) as compact JSON text. bytes may be NULL. */
+AQ_API aq_status aq_config_get(const aq_config* config, const char* key, const char** data, uint64_t* bytes);
+/** Source of a leaf key's effective value ("default", "profile:local", "config", "env:ARROW_QUANT_BIT_WIDTH",
+ *  "cli"). */
+AQ_API aq_status aq_config_get_source(const aq_config* config, const char* key, const char** source);
+/** Check the rules between keys (beta_end >= beta_start; a linear beta schedule needs num_timesteps >= 2);
+ *  AQ_ERR_INVALID_ARGUMENT naming both keys. aq_quantize_model applies the same check. */
+AQ_API aq_status aq_config_validate(const aq_config* config);
+/** The effective configuration as nested JSON, every key present (aq_config_from_json reads it back to the
+ *  same values). bytes may be NULL. */
+AQ_API aq_status aq_config_to_json(const aq_config* config, const char** data, uint64_t* bytes);
+/** The source of every leaf key as a flat JSON object {"dotted.key": "source", ...}. bytes may be NULL. */
+AQ_API aq_status aq_config_sources_json(const aq_config* config, const char** data, uint64_t* bytes);
+/** Number of leaf keys, and the dotted name of key index (0-based, documentation order; NULL when out of range;
+ *  static storage). */
+AQ_API uint64_t aq_config_key_count(void);
+AQ_API const char* aq_config_key_name(uint64_t index);
+/** Release a configuration. NULL is a no-op. */
+AQ_API void aq_config_free(aq_config* config);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Model pipeline: safetensors in, quantized safetensors out (docs/format.md, docs/pipeline.md).
+ * ------------------------------------------------------------------------------------------------------------- */
+typedef struct aq_config aq_config; /* configuration handle (see the configuration section) */
+typedef struct aq_report aq_report; /* result of a model-level call: JSON text */
+typedef struct aq_model aq_model;   /* a model opened for reading (input or quantized) */
+
+/** Progress callback: called on the calling thread after each tensor. Return non-zero to cancel (the call then
+ *  returns AQ_ERR_CANCELLED and nothing is left under the output name). */
+typedef int (*aq_progress_fn)(void* user_data, uint64_t tensors_done, uint64_t tensors_total, uint64_t bytes_done,
+                              uint64_t bytes_total);
+
+/** Quantize a model. input_path: a .safetensors file, a *.safetensors.index.json, or a directory holding either.
+ *  output_path: the quantized file (or a directory of shards above max_shard_size_mb); written atomically.
+ *  config may be NULL (defaults: the local profile). progress may be NULL. report may be NULL; otherwise *report
+ *  receives the quality report (free with aq_report_free), also on AQ_ERR_QUALITY. */
+AQ_API aq_status aq_quantize_model(const char* input_path, const char* output_path, const aq_config* config,
+                                   aq_progress_fn progress, void* user_data, aq_report** report);
+
+/** Compare an original model with its quantized version: per-layer cosine, SQNR, MSE, max error and totals. */
+AQ_API aq_status aq_compare_models(const char* original_path, const char* quantized_path, aq_report** report);
+
+/** Write a quantized model back as a plain safetensors file of dtype (every quantized tensor dequantized,
+ *  every other tensor copied). */
+AQ_API aq_status aq_export_dequantized(const char* quantized_path, const char* output_path, aq_dtype dtype);
+
+/** Write the synthetic demo model (a DiT-shaped diffusion transformer, about 30 M parameters, clearly labelled
+ *  synthetic in its metadata) to path, deterministically from seed. */
+AQ_API aq_status aq_write_demo_model(const char* path, uint64_t seed);
+
+/** View of a report's JSON text (valid until aq_report_free). */
+AQ_API aq_status aq_report_json(const aq_report* report, const char** data, uint64_t* bytes);
+/** Release a report. NULL is a no-op. */
+AQ_API void aq_report_free(aq_report* report);
+
+/** Open a model (input or quantized) for reading. */
+AQ_API aq_status aq_model_open(const char* path, aq_model** out);
+/** Number of logical tensors (a quantized tensor counts once, under its original name). 0 for NULL. */
+AQ_API uint64_t aq_model_tensor_count(const aq_model* model);
+/** Name of tensor index (0-based, sorted by name); view valid until aq_model_free. */
+AQ_API aq_status aq_model_tensor_name(const aq_model* model, uint64_t index, const char** name);
+/** JSON description of one tensor: {"name", "dtype", "shape", "quantized", "bits", "format", ...}. */
+AQ_API aq_status aq_model_tensor_info(const aq_model* model, const char* name, const char** data, uint64_t* bytes);
+/** JSON description of the whole model: metadata and every tensor (what `arrowquant inspect --json` prints). */
+AQ_API aq_status aq_model_info(const aq_model* model, const char** data, uint64_t* bytes);
+/** Number of elements of a tensor (its original shape's product). */
+AQ_API aq_status aq_model_tensor_elements(const aq_model* model, const char* name, uint64_t* elements);
+/** Dequantize (or convert) one tensor into dst as dtype; dst_bytes must be at least elements * dtype size. */
+AQ_API aq_status aq_model_read_tensor(const aq_model* model, const char* name, aq_dtype dtype, void* dst,
+                                      uint64_t dst_bytes);
+/** Release a model. NULL is a no-op. */
+AQ_API void aq_model_free(aq_model* model);
 
 #ifdef __cplusplus
 }

@@ -207,7 +207,7 @@ double fold(const float* lanes) {
 }
 
 // Parameters minimising the squared error of the group (deterministic): a fixed sweep of inverse scales
-// around the min/max one, each followed by the least-squares (scale, offset) for the codes it produces, then two
+// around the min/max one, each followed by the least-squares (scale, offset) for the codes it produces, then
 // refinement rounds (codes for the best pair, refit). Every decision is made here, in scalar double arithmetic
 // on sums whose order is fixed (kernels.hpp).
 GroupParams search_params(const Table& k, const float* x, std::size_t n, float mn, float mx, uint32_t maxq) {
@@ -236,12 +236,14 @@ GroupParams search_params(const Table& k, const float* x, std::size_t n, float m
       best = GroupParams{static_cast<float>(s), static_cast<float>(m)};
     }
   };
-  constexpr int kSteps = 16;
+  // 8 inverse scales from (maxq - 0.7)/range to (maxq + 0.7)/range, then 3 refinement rounds: measured on
+  // Gaussian and Student-t data, as accurate as 16 steps + 2 rounds at 1.5x the speed (docs/benchmarks.md).
+  constexpr int kSteps = 8;
   for (int step = 0; step < kSteps; ++step) {
-    const float iscale = (static_cast<float>(maxq) + (-0.5f + 0.1f * static_cast<float>(step))) / range;
+    const float iscale = (static_cast<float>(maxq) + (-0.7f + 0.2f * static_cast<float>(step))) / range;
     try_fit(mn, iscale);
   }
-  for (int round = 0; round < 2; ++round) {
+  for (int round = 0; round < 3; ++round) {
     const GroupParams cur = best;
     try_fit(cur.offset, 1.0f / cur.scale);
   }

@@ -1,0 +1,85 @@
+// The model pipeline: load -> plan -> quantize -> time-aware phases -> validate -> write (DESIGN.md §3).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "arrowquant/quantize.hpp"
+#include "arrowquant/timeaware_config.hpp"
+
+namespace aq {
+namespace st {
+class Reader;
+}
+
+// Everything the pipeline needs, already resolved (defaults < profile < file < environment < flags happen in
+// the configuration layer, which also supplies effective_config_json for the report).
+struct PipelineConfig {
+  int bit_width = 4;
+  int group_size = 128;
+  Mode mode = Mode::rtn;
+  double min_accuracy = 0.85;
+  bool fail_fast = false;
+  int num_threads = 0;
+  bool enable_time_aware = true;
+  bool skip_sensitive_layers = false;
+  std::vector<std::string> sensitive_layer_names;     // exact names kept unquantized
+  std::vector<std::string> sensitive_layer_patterns;  // ECMAScript regex, searched in the name
+  std::vector<std::pair<std::string, int>> layer_bit_widths;  // exact name or regex -> 2/4/8, 16 = keep
+  double target_model_size_mb = 0;  // 0 = no target
+  uint64_t max_shard_size_mb = 0;   // 0 = one file
+  std::string calibration_file;     // empty = data-free calibration
+  TimeAwareConfig time_aware;
+  std::string effective_config_json = "{}";  // for the report
+};
+
+class Config;
+// The pipeline settings of a layered configuration (config.hpp), with the effective config for the report.
+PipelineConfig pipeline_config_from(const Config& config);
+
+// Progress: (tensors_done, tensors_total, bytes_done, bytes_total); return false to cancel.
+using ProgressFn = std::function<bool(uint64_t, uint64_t, uint64_t, uint64_t)>;
+
+// Quantize input_path into output_path (atomic). Returns the report JSON text. Throws aq::Error; with
+// Status::quality the partial report is available through *report_on_error when non-null.
+std::string quantize_model(const std::string& input_path, const std::string& output_path,
+                           const PipelineConfig& config, const ProgressFn& progress,
+                           std::string* report_on_error = nullptr);
+
+// Per-layer comparison of an original and a quantized model (JSON).
+std::string compare_models(const std::string& original_path, const std::string& quantized_path);
+
+// Dequantized export to a plain safetensors file (quantized tensors become dtype; others are copied).
+void export_dequantized(const std::string& quantized_path, const std::string& output_path, DType dtype);
+
+// The synthetic DiT-shaped demo model (deterministic in seed).
+void write_demo_model(const std::string& path, uint64_t seed);
+
+// A model opened for reading; quantized tensors appear once under their original name.
+class ModelView {
+ public:
+  static ModelView open(const std::string& path);
+  ModelView(ModelView&&) noexcept;
+  ModelView& operator=(ModelView&&) noexcept;
+  ~ModelView();
+  const std::vector<std::string>& names() const;
+  std::string tensor_info_json(const std::string& name) const;
+  std::string info_json() const;
+  uint64_t elements(const std::string& name) const;
+  void read(const std::string& name, DType dtype, void* dst, uint64_t dst_bytes) const;
+  bool is_quantized(const std::string& name) const;
+  const st::Reader& reader() const;  // the underlying safetensors file(s)
+
+ private:
+  struct Impl;
+  explicit ModelView(Impl* impl);
+  Impl* impl_;
+};
+
+// Metadata key of a quantized tensor's description in __metadata__.
+std::string tensor_metadata_key(const std::string& name);
+
+}  // namespace aq
