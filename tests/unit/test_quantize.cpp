@@ -48,15 +48,22 @@ BOOST_AUTO_TEST_CASE(rows_start_on_a_byte_boundary) {
 }
 
 BOOST_AUTO_TEST_CASE(sub_parameter_bit_stream_round_trips) {
-  uint8_t v[16], back[16], packed[12];
-  for (int k = 0; k < 16; ++k) v[k] = static_cast<uint8_t>((k * 37 + 5) & 63);
-  aq::detail::pack_sub_params(v, packed);
-  aq::detail::unpack_sub_params(packed, back);
+  uint8_t v[32], back[32], packed[24];
+  for (int k = 0; k < 32; ++k) v[k] = static_cast<uint8_t>((k * 37 + 5) & 63);
+  aq::detail::pack_sub_params(v, 16, 6, packed, 12);
+  aq::detail::unpack_sub_params(packed, 16, 6, back);
   BOOST_TEST(std::memcmp(v, back, 16) == 0);
-  uint8_t one[16] = {63};
-  aq::detail::pack_sub_params(one, packed);
-  BOOST_TEST(packed[0] == 63);
-  BOOST_TEST(packed[1] == 0);
+  for (int k = 0; k < 32; ++k) v[k] &= 15;
+  aq::detail::pack_sub_params(v, 32, 4, packed, 16);
+  aq::detail::unpack_sub_params(packed, 32, 4, back);
+  BOOST_TEST(std::memcmp(v, back, 32) == 0);
+  // Golden bytes: 6-bit values 63, 1 -> byte 0 = 0x7F (63 | 1 << 6), byte 1 = 0x00; 4-bit values 1, 2 -> 0x21.
+  uint8_t six[2] = {63, 1}, four[2] = {1, 2}, out[2];
+  aq::detail::pack_sub_params(six, 2, 6, out, 2);
+  BOOST_TEST(out[0] == 0x7F);
+  BOOST_TEST(out[1] == 0x00);
+  aq::detail::pack_sub_params(four, 2, 4, out, 1);
+  BOOST_TEST(out[0] == 0x21);
 }
 
 BOOST_AUTO_TEST_CASE(rtn_error_is_at_most_half_a_step_per_group) {
@@ -69,7 +76,7 @@ BOOST_AUTO_TEST_CASE(rtn_error_is_at_most_half_a_step_per_group) {
       aq::dequantize(q, DType::f32, y.data());
       for (uint64_t r = 0; r < rows; ++r)
         for (uint64_t c = 0; c < cols; ++c) {
-          const float s = q.scales[r * q.groups_per_row + c / gs];
+          const float s = q.scales[r * q.groups_per_row + c / q.group_len];
           const float err = std::fabs(x[r * cols + c] - y[r * cols + c]);
           BOOST_TEST_REQUIRE(err <= s * 0.5f * 1.0001f + 1e-7f, "bits " << bits << " gs " << gs << " r " << r << " c " << c);
         }
@@ -97,14 +104,18 @@ BOOST_AUTO_TEST_CASE(search_is_never_worse_than_rtn_on_gaussian_data) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(hierarchical_int4_costs_four_and_a_half_bits_per_weight) {
-  auto x = aqtest::gaussian(16 * 256, 0.02, 4);
-  auto q = aq::quantize(x.data(), DType::f32, 16, 256, {4, 32, Mode::search, ParamFormat::automatic});
+BOOST_AUTO_TEST_CASE(hierarchical_formats_cost_k_quant_bits_per_weight) {
+  auto x = aqtest::gaussian(16 * 512, 0.02, 4);
+  auto q = aq::quantize(x.data(), DType::f32, 16, 512, {4, 256, Mode::search, ParamFormat::automatic});
   BOOST_TEST((q.spec.format == ParamFormat::hierarchical));
-  BOOST_TEST(q.bits_per_weight() == 4.5);
-  auto q2 = aq::quantize(x.data(), DType::f32, 16, 256, {2, 32, Mode::search, ParamFormat::automatic});
-  BOOST_TEST(q2.bits_per_weight() == 2.5);
-  auto f = aq::quantize(x.data(), DType::f32, 16, 256, {4, 64, Mode::rtn, ParamFormat::automatic});
+  BOOST_TEST(q.group_len == 32u);
+  BOOST_TEST(q.bits_per_weight() == 4.5);    // 4 + (8*12 + 32) / 256
+  auto q2 = aq::quantize(x.data(), DType::f32, 16, 512, {2, 256, Mode::search, ParamFormat::automatic});
+  BOOST_TEST(q2.group_len == 16u);
+  BOOST_TEST(q2.bits_per_weight() == 2.625);  // 2 + (16*8 + 32) / 256
+  auto q3 = aq::quantize(x.data(), DType::f32, 16, 512, {4, 128, Mode::search, ParamFormat::automatic});
+  BOOST_TEST(q3.bits_per_weight() == 4.625);  // 4 + (4*12 + 32) / 128
+  auto f = aq::quantize(x.data(), DType::f32, 16, 512, {4, 64, Mode::rtn, ParamFormat::automatic});
   BOOST_TEST((f.spec.format == ParamFormat::flat));
   BOOST_TEST(f.bits_per_weight() == 4.5);  // 4 + 2*16/64
 }

@@ -30,10 +30,11 @@ struct QuantSpec {
 void validate_spec(const QuantSpec& spec);
 ParamFormat resolve_format(const QuantSpec& spec);
 
-// Hierarchical format constants (docs/format.md): 8 groups per super-block, 6-bit sub-parameter codes.
-constexpr int kGroupsPerSuper = 8;
-constexpr int kSubBits = 6;
-constexpr int kSubBytesPerSuper = 12;  // 16 six-bit codes (8 scales then 8 offsets), little-endian bit stream
+// Hierarchical format (docs/quantized-layouts.md): a super-block of group_size elements holds sub-groups of
+// 32 elements with 6-bit scale/offset codes (INT4) or 16 elements with 4-bit codes (INT2), under fp16 (d, dmin):
+// the K-quant structure (group_size 256 gives 4.5 and 2.625 bits per weight).
+int hier_sub_group(int bits);  // 32 for INT4, 16 for INT2
+int hier_sub_bits(int bits);   // 6 for INT4, 4 for INT2
 
 // Error statistics, accumulated per row in a fixed order and merged per block in block order.
 struct ErrorStats {
@@ -53,8 +54,11 @@ struct QuantizedTensor {
   uint64_t rows = 0, cols = 0;
   QuantSpec spec;                  // format resolved (never automatic)
   bool params_f32 = false;         // flat only: parameters stored as f32 instead of fp16
-  uint64_t groups_per_row = 0;
-  uint64_t supers_per_row = 0;     // hierarchical only
+  uint64_t group_len = 0;          // elements per affine group: group_size (flat) or the sub-group (hierarchical)
+  uint64_t groups_per_row = 0;     // affine groups per row = ceil(cols / group_len)
+  uint64_t supers_per_row = 0;     // hierarchical only: ceil(cols / group_size)
+  uint64_t subs_per_super = 0;     // hierarchical only: group_size / group_len
+  uint64_t sub_bytes = 0;          // hierarchical only: bytes of sub-parameter codes per super-block
   uint64_t row_bytes = 0;          // packed code bytes per row
   std::vector<uint8_t> codes;      // rows * row_bytes
   // Effective parameters per group [rows, groups_per_row] as used by dequantization (for flat fp16 they are
@@ -62,7 +66,7 @@ struct QuantizedTensor {
   std::vector<float> scales, offsets;
   // Hierarchical storage: fp16 bits of (d, dmin) per super-block, and 12 sub-parameter bytes per super-block.
   std::vector<uint16_t> super_params;  // [rows, supers_per_row, 2]
-  std::vector<uint8_t> sub_params;     // [rows, supers_per_row, 12]
+  std::vector<uint8_t> sub_params;     // [rows, supers_per_row, sub_bytes]
   ErrorStats stats;
 
   uint64_t elements() const { return rows * cols; }

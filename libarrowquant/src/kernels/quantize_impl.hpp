@@ -15,9 +15,10 @@ void dequantize_with(const kernels::Table& k, const QuantizedTensor& q, DType dt
 void pack_codes(const uint8_t* codes, uint64_t n, int bits, uint8_t* out);
 void unpack_codes(const uint8_t* packed, uint64_t n, int bits, uint8_t* codes);
 
-// Hierarchical sub-parameter codes: 16 six-bit values in 12 bytes, value k in bits 6k..6k+5 of the
-// little-endian bit stream (k = 0..7 group scales, 8..15 group offsets).
-void pack_sub_params(const uint8_t* six_bit_values /*16*/, uint8_t* out /*12*/);
-void unpack_sub_params(const uint8_t* in /*12*/, uint8_t* six_bit_values /*16*/);
+// Hierarchical sub-parameter codes of one super-block: `count` values of `bits` bits, value k in bits
+// bits*k .. bits*k+bits-1 of the little-endian bit stream (the n scales first, then the n offsets);
+// out_bytes = ceil(count * bits / 8).
+void pack_sub_params(const uint8_t* values, int count, int bits, uint8_t* out, uint64_t out_bytes);
+void unpack_sub_params(const uint8_t* in, int count, int bits, uint8_t* values);
 
 }  // namespace aq::detail

@@ -68,6 +68,9 @@ ParamFormat resolve_format(const QuantSpec& spec) {
   return (spec.mode == Mode::search && spec.bits < 8) ? ParamFormat::hierarchical : ParamFormat::flat;
 }
 
+int hier_sub_group(int bits) { return bits == 2 ? 16 : 32; }
+int hier_sub_bits(int bits) { return bits == 2 ? 4 : 6; }
+
 uint64_t packed_row_bytes(uint64_t cols, int bits) { return (cols * static_cast<uint64_t>(bits) + 7) / 8; }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -97,8 +100,7 @@ double ErrorStats::mse() const { return count ? sse / static_cast<double>(count)
 // Parameter storage
 // ---------------------------------------------------------------------------------------------------------------
 uint64_t QuantizedTensor::param_bytes() const {
-  if (spec.format == ParamFormat::hierarchical)
-    return rows * supers_per_row * (4 + static_cast<uint64_t>(kSubBytesPerSuper));
+  if (spec.format == ParamFormat::hierarchical) return rows * supers_per_row * (4 + sub_bytes);
   return rows * groups_per_row * 2 * (params_f32 ? 4 : 2);
 }
 
@@ -165,22 +167,25 @@ void unpack_codes(const uint8_t* packed, uint64_t n, int bits, uint8_t* c) {
   }
 }
 
-void pack_sub_params(const uint8_t* v, uint8_t* out) {
-  std::memset(out, 0, kSubBytesPerSuper);
-  for (int k = 0; k < 16; ++k) {
-    const int bit = 6 * k;
-    const uint32_t val = v[k] & 0x3Fu;
-    out[bit >> 3] = static_cast<uint8_t>(out[bit >> 3] | (val << (bit & 7)));
-    if ((bit & 7) > 2) out[(bit >> 3) + 1] = static_cast<uint8_t>(out[(bit >> 3) + 1] | (val >> (8 - (bit & 7))));
+void pack_sub_params(const uint8_t* v, int count, int bits, uint8_t* out, uint64_t out_bytes) {
+  std::memset(out, 0, out_bytes);
+  const uint32_t mask = (1u << bits) - 1u;
+  for (int k = 0; k < count; ++k) {
+    const int bit = bits * k;
+    const uint32_t val = (v[k] & mask) << (bit & 7);  // at most 13 bits: spans two bytes
+    out[bit >> 3] = static_cast<uint8_t>(out[bit >> 3] | (val & 0xFF));
+    if ((val >> 8) != 0) out[(bit >> 3) + 1] = static_cast<uint8_t>(out[(bit >> 3) + 1] | (val >> 8));
   }
 }
 
-void unpack_sub_params(const uint8_t* in, uint8_t* v) {
-  for (int k = 0; k < 16; ++k) {
-    const int bit = 6 * k;
+void unpack_sub_params(const uint8_t* in, int count, int bits, uint8_t* v) {
+  const uint32_t mask = (1u << bits) - 1u;
+  const int total_bytes = (count * bits + 7) / 8;
+  for (int k = 0; k < count; ++k) {
+    const int bit = bits * k;
     uint32_t word = in[bit >> 3];
-    if ((bit >> 3) + 1 < kSubBytesPerSuper) word |= static_cast<uint32_t>(in[(bit >> 3) + 1]) << 8;
-    v[k] = static_cast<uint8_t>((word >> (bit & 7)) & 0x3Fu);
+    if ((bit >> 3) + 1 < total_bytes) word |= static_cast<uint32_t>(in[(bit >> 3) + 1]) << 8;
+    v[k] = static_cast<uint8_t>((word >> (bit & 7)) & mask);
   }
 }
 
@@ -193,6 +198,8 @@ using kernels::StatLanes;
 using kernels::Table;
 
 // Why a first (fp16) attempt has to be redone with f32 parameters / the flat format.
+constexpr int kMaxSubsPerSuper = 16;  // 256 / 16
+
 enum Flag : int { kFlagNone = 0, kFlagNonFinite = 1, kFlagNeedF32 = 2, kFlagRangeOverflow = 4 };
 
 struct GroupParams {
@@ -200,10 +207,13 @@ struct GroupParams {
   float offset;
 };
 
+// Sum of the 16 virtual lanes in binary64, as a fixed pairwise tree (short dependency chains, same order on
+// every target).
 double fold(const float* lanes) {
-  double s = 0;
-  for (std::size_t l = 0; l < kernels::kVLanes; ++l) s += static_cast<double>(lanes[l]);
-  return s;
+  double a[8];
+  for (std::size_t l = 0; l < 8; ++l) a[l] = static_cast<double>(lanes[l]) + static_cast<double>(lanes[l + 8]);
+  for (std::size_t l = 0; l < 4; ++l) a[l] += a[l + 4];
+  return (a[0] + a[2]) + (a[1] + a[3]);
 }
 
 // Parameters minimising the squared error of the group (deterministic): a fixed sweep of inverse scales
@@ -214,11 +224,15 @@ GroupParams search_params(const Table& k, const float* x, std::size_t n, float m
   const float range = mx - mn;
   GroupParams best{range / static_cast<float>(maxq), mn};
   if (!(range > 0.0f)) return best;
-  double sx = 0, sxx = 0;
+  // Sums of x and x^2 in 8 interleaved partial sums (independent chains), combined in a fixed order.
+  double px[8] = {0}, pxx[8] = {0};
   for (std::size_t i = 0; i < n; ++i) {
-    sx += x[i];
-    sxx += static_cast<double>(x[i]) * x[i];
+    const double v = x[i];
+    px[i & 7] += v;
+    pxx[i & 7] += v * v;
   }
+  const double sx = ((px[0] + px[4]) + (px[2] + px[6])) + ((px[1] + px[5]) + (px[3] + px[7]));
+  const double sxx = ((pxx[0] + pxx[4]) + (pxx[2] + pxx[6])) + ((pxx[1] + pxx[5]) + (pxx[3] + pxx[7]));
   const double dn = static_cast<double>(n);
   double best_err = std::numeric_limits<double>::infinity();
   FitSums fs;
@@ -227,8 +241,9 @@ GroupParams search_params(const Table& k, const float* x, std::size_t n, float m
     const double sl = fs.sum_l, sll = fs.sum_ll, sxl = fold(fs.xl);
     const double det = dn * sll - sl * sl;
     if (!(det > 0)) return;
-    const double s = (dn * sxl - sl * sx) / det;
-    const double m = (sll * sx - sl * sxl) / det;
+    const double inv_det = 1.0 / det;
+    const double s = (dn * sxl - sl * sx) * inv_det;
+    const double m = (sll * sx - sl * sxl) * inv_det;
     if (!(s > 0)) return;
     const double err = sxx - 2 * s * sxl - 2 * m * sx + s * s * sll + 2 * s * m * sl + dn * m * m;
     if (err < best_err) {
@@ -236,11 +251,11 @@ GroupParams search_params(const Table& k, const float* x, std::size_t n, float m
       best = GroupParams{static_cast<float>(s), static_cast<float>(m)};
     }
   };
-  // 8 inverse scales from (maxq - 0.7)/range to (maxq + 0.7)/range, then 3 refinement rounds: measured on
-  // Gaussian and Student-t data, as accurate as 16 steps + 2 rounds at 1.5x the speed (docs/benchmarks.md).
-  constexpr int kSteps = 8;
+  // 10 inverse scales from (maxq - 0.9)/range to (maxq + 0.9)/range, then 3 refinement rounds (the grid was
+  // chosen on the benchmark's Gaussian and Student-t data, docs/benchmarks.md).
+  constexpr int kSteps = 10;
   for (int step = 0; step < kSteps; ++step) {
-    const float iscale = (static_cast<float>(maxq) + (-0.7f + 0.2f * static_cast<float>(step))) / range;
+    const float iscale = (static_cast<float>(maxq) + (-0.9f + 0.2f * static_cast<float>(step))) / range;
     try_fit(mn, iscale);
   }
   for (int round = 0; round < 3; ++round) {
@@ -301,35 +316,73 @@ bool store_flat(GroupParams p, float mn, float mx, uint32_t maxq, Mode mode, boo
   return true;
 }
 
-// Hierarchical: quantize the (scale, offset) of up to 8 groups against fp16 super-parameters (d, dmin) with
-// 6-bit codes. Returns false when d or dmin does not fit fp16 well.
-bool store_hier(const GroupParams* p, int ng, uint16_t* super2, uint8_t* sub12, GroupParams* eff) {
+// Hierarchical: quantize the (scale, offset) of the ng sub-groups of a super-block against fp16 super-parameters
+// (d, dmin) with sub_bits-bit codes. Returns false when d or dmin does not fit fp16 well.
+bool store_hier(const GroupParams* p, int ng, int sub_bits, uint64_t sub_bytes, uint16_t* super2, uint8_t* sub,
+                GroupParams* eff) {
+  const int maxc = (1 << sub_bits) - 1;
+  const float fmaxc = static_cast<float>(maxc);
   float smax = 0.0f, mext = 0.0f;
   for (int g = 0; g < ng; ++g) {
     smax = std::max(smax, p[g].scale);
     if (std::fabs(p[g].offset) > std::fabs(mext)) mext = p[g].offset;
   }
-  const float d = smax / 63.0f, dm = mext / 63.0f;
-  if (std::fabs(d) > 65504.0f || std::fabs(dm) > 65504.0f) return false;
-  const uint16_t dh = f32_to_f16(d), dmh = f32_to_f16(dm);
-  const float df = f16_to_f32(dh), dmf = f16_to_f32(dmh);
-  if (d > 0.0f && std::fabs(df - d) > d * 0.0625f) return false;
-  if (dm != 0.0f && std::fabs(dmf - dm) > std::fabs(dm) * 0.0625f) return false;
-  uint8_t v[16] = {0};
-  for (int g = 0; g < ng; ++g) {
-    int sc = 0, mc = 0;
-    if (df > 0.0f) {
-      sc = static_cast<int>(std::nearbyint(p[g].scale / df));
-      sc = std::min(63, std::max(p[g].scale > 0.0f ? 1 : 0, sc));
+  // Super-parameters: start from max/maxc, then one least-squares step d' = sum(c*s)/sum(c^2) over the codes c it
+  // gives; keep whichever reproduces the sub-group parameters with the smaller squared error.
+  auto codes_for = [&](float unit, bool scale, int* c) {
+    double err = 0;
+    for (int g = 0; g < ng; ++g) {
+      const float val = scale ? p[g].scale : p[g].offset;
+      int k = 0;
+      if (unit != 0.0f) k = static_cast<int>(std::nearbyint(val / unit));
+      k = std::min(maxc, std::max(scale && val > 0.0f ? 1 : 0, k));
+      c[g] = k;
+      const double e = static_cast<double>(val) - static_cast<double>(unit) * k;
+      err += e * e;
     }
-    if (dmf != 0.0f) mc = std::min(63, std::max(0, static_cast<int>(std::nearbyint(p[g].offset / dmf))));
-    v[g] = static_cast<uint8_t>(sc);
-    v[8 + g] = static_cast<uint8_t>(mc);
-    eff[g] = GroupParams{df * static_cast<float>(sc), dmf * static_cast<float>(mc)};
+    return err;
+  };
+  auto choose = [&](float first, bool scale, uint16_t* bits_out, int* c) -> bool {
+    if (std::fabs(first) > 65504.0f) return false;
+    uint16_t h = f32_to_f16(first);
+    float u = f16_to_f32(h);
+    if (first != 0.0f && std::fabs(u - first) > std::fabs(first) * 0.0625f) return false;
+    double err = codes_for(u, scale, c);
+    double scc = 0, cc = 0;
+    for (int g = 0; g < ng; ++g) {
+      scc += static_cast<double>(scale ? p[g].scale : p[g].offset) * c[g];
+      cc += static_cast<double>(c[g]) * c[g];
+    }
+    if (cc > 0) {
+      const float refit = static_cast<float>(scc / cc);
+      const uint16_t h2 = f32_to_f16(refit);
+      const float u2 = f16_to_f32(h2);
+      int c2[kMaxSubsPerSuper];
+      if (std::isfinite(u2) && (first == 0.0f || std::fabs(u2 - first) <= std::fabs(first) * 0.5f)) {
+        const double err2 = codes_for(u2, scale, c2);
+        if (err2 < err) {
+          h = h2;
+          err = err2;
+          std::memcpy(c, c2, sizeof(int) * static_cast<std::size_t>(ng));
+        }
+      }
+    }
+    *bits_out = h;
+    return true;
+  };
+  uint16_t dh = 0, dmh = 0;
+  int sc[kMaxSubsPerSuper], mc[kMaxSubsPerSuper];
+  if (!choose(smax / fmaxc, true, &dh, sc) || !choose(mext / fmaxc, false, &dmh, mc)) return false;
+  const float df = f16_to_f32(dh), dmf = f16_to_f32(dmh);
+  uint8_t v[2 * kMaxSubsPerSuper] = {0};
+  for (int g = 0; g < ng; ++g) {
+    v[g] = static_cast<uint8_t>(sc[g]);
+    v[ng + g] = static_cast<uint8_t>(mc[g]);
+    eff[g] = GroupParams{df * static_cast<float>(sc[g]), dmf * static_cast<float>(mc[g])};
   }
   super2[0] = dh;
   super2[1] = dmh;
-  detail::pack_sub_params(v, sub12);
+  detail::pack_sub_params(v, 2 * ng, sub_bits, sub, sub_bytes);
   return true;
 }
 
@@ -341,10 +394,10 @@ bool quantize_row(const Job& j, uint64_t r, const float* x, uint8_t* codes_row, 
   StatLanes lanes;
   std::memset(&lanes, 0, sizeof(lanes));
   float max_abs = 0.0f;
-  GroupParams raw[kGroupsPerSuper], eff[kGroupsPerSuper];
-  float gmin[kGroupsPerSuper], gmax[kGroupsPerSuper];
-  const uint64_t gsize = static_cast<uint64_t>(j.group_size);
-  const uint64_t per_chunk = j.format == ParamFormat::hierarchical ? kGroupsPerSuper : 1;
+  GroupParams raw[kMaxSubsPerSuper], eff[kMaxSubsPerSuper];
+  float gmin[kMaxSubsPerSuper], gmax[kMaxSubsPerSuper];
+  const uint64_t gsize = q.group_len;
+  const uint64_t per_chunk = j.format == ParamFormat::hierarchical ? q.subs_per_super : 1;
   for (uint64_t g0 = 0; g0 < gpr; g0 += per_chunk) {
     const int ng = static_cast<int>(std::min<uint64_t>(per_chunk, gpr - g0));
     for (int g = 0; g < ng; ++g) {
@@ -365,9 +418,10 @@ bool quantize_row(const Job& j, uint64_t r, const float* x, uint8_t* codes_row, 
                                       : GroupParams{(mx - mn) / static_cast<float>(j.maxq), mn};
     }
     if (j.format == ParamFormat::hierarchical) {
-      const uint64_t s = g0 / kGroupsPerSuper;
+      const uint64_t s = g0 / q.subs_per_super;
       const uint64_t si = r * q.supers_per_row + s;
-      if (!store_hier(raw, ng, &q.super_params[si * 2], &q.sub_params[si * kSubBytesPerSuper], eff)) {
+      if (!store_hier(raw, ng, hier_sub_bits(j.bits), q.sub_bytes, &q.super_params[si * 2],
+                      &q.sub_params[si * q.sub_bytes], eff)) {
         j.flags->fetch_or(kFlagNeedF32);
         return false;
       }
@@ -477,8 +531,12 @@ void init_layout(QuantizedTensor& q, uint64_t rows, uint64_t cols, const QuantSp
   q.rows = rows;
   q.cols = cols;
   q.spec = spec;
-  q.groups_per_row = (cols + spec.group_size - 1) / spec.group_size;
-  q.supers_per_row = spec.format == ParamFormat::hierarchical ? (q.groups_per_row + kGroupsPerSuper - 1) / kGroupsPerSuper : 0;
+  const bool hier = spec.format == ParamFormat::hierarchical;
+  q.group_len = hier ? static_cast<uint64_t>(hier_sub_group(spec.bits)) : static_cast<uint64_t>(spec.group_size);
+  q.groups_per_row = (cols + q.group_len - 1) / q.group_len;
+  q.supers_per_row = hier ? (cols + spec.group_size - 1) / spec.group_size : 0;
+  q.subs_per_super = hier ? static_cast<uint64_t>(spec.group_size) / q.group_len : 0;
+  q.sub_bytes = hier ? (2 * q.subs_per_super * static_cast<uint64_t>(hier_sub_bits(spec.bits)) + 7) / 8 : 0;
   q.row_bytes = packed_row_bytes(cols, spec.bits);
 }
 
@@ -514,7 +572,7 @@ QuantizedTensor quantize_with(const Table& k, const void* src, DType dtype, uint
     q.offsets.assign(rows * q.groups_per_row, 0.0f);
     if (spec.format == ParamFormat::hierarchical) {
       q.super_params.assign(rows * q.supers_per_row * 2, 0);
-      q.sub_params.assign(rows * q.supers_per_row * kSubBytesPerSuper, 0);
+      q.sub_params.assign(rows * q.supers_per_row * q.sub_bytes, 0);
     }
     flags.store(kFlagNone);
     Job j{&k, src, dtype, rows, cols, spec.bits, (1u << spec.bits) - 1u, spec.group_size, spec.mode, spec.format,
@@ -537,7 +595,7 @@ void dequantize_with(const Table& k, const QuantizedTensor& q, DType dtype, void
   if (dt < 0 || dt > 2) invalid("dtype must be F32 (0), F16 (1) or BF16 (2), got " + std::to_string(dt));
   const uint64_t rpb = rows_per_block(q.cols);
   const uint64_t nblocks = (q.rows + rpb - 1) / rpb;
-  const uint64_t gs = static_cast<uint64_t>(q.spec.group_size);
+  const uint64_t gs = q.group_len;
   run_blocks(num_threads, nblocks, [&](uint64_t b) {
     std::vector<uint8_t> codes(q.cols);
     std::vector<float> row(q.cols);
@@ -618,16 +676,19 @@ QuantizedTensor from_parts(uint64_t rows, uint64_t cols, const QuantSpec& spec_i
     if (!f16_bits_finite(q.super_params[i]))
       fail(Status::format, "quantized tensor: non-finite super-parameter at index " + std::to_string(i));
   }
-  q.sub_params.assign(params + ns * 4, params + ns * 4 + ns * kSubBytesPerSuper);
+  q.sub_params.assign(params + ns * 4, params + ns * 4 + ns * q.sub_bytes);
+  const int sub_bits = hier_sub_bits(q.spec.bits);
   for (uint64_t r = 0; r < rows; ++r) {
     for (uint64_t s = 0; s < q.supers_per_row; ++s) {
       const uint64_t si = r * q.supers_per_row + s;
-      uint8_t v[16];
-      detail::unpack_sub_params(&q.sub_params[si * kSubBytesPerSuper], v);
+      const uint64_t g0 = s * q.subs_per_super;
+      const int ng = static_cast<int>(std::min<uint64_t>(q.subs_per_super, q.groups_per_row - g0));
+      uint8_t v[2 * kMaxSubsPerSuper];
+      detail::unpack_sub_params(&q.sub_params[si * q.sub_bytes], 2 * ng, sub_bits, v);
       const float d = f16_to_f32(q.super_params[si * 2]), dm = f16_to_f32(q.super_params[si * 2 + 1]);
-      for (uint64_t g = 0; g < kGroupsPerSuper && s * kGroupsPerSuper + g < q.groups_per_row; ++g) {
-        q.scales[r * q.groups_per_row + s * kGroupsPerSuper + g] = d * static_cast<float>(v[g]);
-        q.offsets[r * q.groups_per_row + s * kGroupsPerSuper + g] = dm * static_cast<float>(v[8 + g]);
+      for (int g = 0; g < ng; ++g) {
+        q.scales[r * q.groups_per_row + g0 + g] = d * static_cast<float>(v[g]);
+        q.offsets[r * q.groups_per_row + g0 + g] = dm * static_cast<float>(v[ng + g]);
       }
     }
   }

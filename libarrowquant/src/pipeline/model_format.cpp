@@ -13,7 +13,7 @@ void declare_quantized(st::Writer& w, const std::string& name, const QuantizedTe
   w.declare(name + ".qweight", st::DType::U8, {q.rows, q.row_bytes});
   if (q.spec.format == ParamFormat::hierarchical) {
     w.declare(name + ".super", st::DType::F16, {q.rows, q.supers_per_row, 2});
-    w.declare(name + ".subparams", st::DType::U8, {q.rows, q.supers_per_row, uint64_t(kSubBytesPerSuper)});
+    w.declare(name + ".subparams", st::DType::U8, {q.rows, q.supers_per_row, q.sub_bytes});
   } else {
     const st::DType pd = q.params_f32 ? st::DType::F32 : st::DType::F16;
     w.declare(name + ".scales", pd, {q.rows, q.groups_per_row});
