@@ -37,8 +37,14 @@ aq_status aq_quantize_model(const char* input_path, const char* output_path, con
     aq::ProgressFn fn;
     if (progress)
       fn = [&](uint64_t td, uint64_t tt, uint64_t bd, uint64_t bt) { return progress(user_data, td, tt, bd, bt) == 0; };
-    std::string json = aq::quantize_model(input_path, output_path, pc, fn);
-    if (report) *report = new aq_report{std::move(json)};
+    std::string partial;
+    try {
+      std::string json = aq::quantize_model(input_path, output_path, pc, fn, &partial);
+      if (report) *report = new aq_report{std::move(json)};
+    } catch (const aq::Error& e) {
+      if (e.status() == aq::Status::quality && report && !partial.empty()) *report = new aq_report{std::move(partial)};
+      throw;
+    }
   });
 }
 

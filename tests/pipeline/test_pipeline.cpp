@@ -179,3 +179,18 @@ BOOST_AUTO_TEST_CASE(demo_model_is_dit_shaped_and_quantizes) {
   BOOST_TEST(r.find("blocks.0.attn.to_q.weight"));
   BOOST_TEST(r.find("blocks.11.adaLN_modulation.1.weight"));
 }
+
+BOOST_AUTO_TEST_CASE(streaming_two_pass_output_equals_the_in_memory_output) {
+  TempDir d;
+  aq::write_demo_model(d / "demo.safetensors", 1);
+  aq::PipelineConfig c;
+  c.enable_time_aware = false;
+  c.mode = aq::Mode::search;
+  c.bit_width = 2;
+  auto held = boost::json::parse(aq::quantize_model(d / "demo.safetensors", d / "a.safetensors", c, nullptr)).as_object();
+  BOOST_TEST(!held.at("streaming_two_pass").as_bool());
+  c.max_memory_limit_mb = 1;  // far below the ~10 MB of outputs
+  auto streamed = boost::json::parse(aq::quantize_model(d / "demo.safetensors", d / "b.safetensors", c, nullptr)).as_object();
+  BOOST_TEST(streamed.at("streaming_two_pass").as_bool());
+  BOOST_TEST((slurp(d / "a.safetensors") == slurp(d / "b.safetensors")));
+}

@@ -31,6 +31,8 @@ struct PipelineConfig {
   std::vector<std::pair<std::string, int>> layer_bit_widths;  // exact name or regex -> 2/4/8, 16 = keep
   double target_model_size_mb = 0;  // 0 = no target
   uint64_t max_shard_size_mb = 0;   // 0 = one file
+  bool enable_streaming = true;     // above the memory budget, quantize twice instead of holding outputs
+  uint64_t max_memory_limit_mb = 0;  // budget for held outputs; 0 = 1024 MB
   std::string calibration_file;     // empty = data-free calibration
   TimeAwareConfig time_aware;
   std::string effective_config_json = "{}";  // for the report

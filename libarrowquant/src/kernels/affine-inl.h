@@ -58,11 +58,28 @@ bool MinMax(const float* HWY_RESTRICT x, size_t n, float* mn, float* mx) {
   return bad == 0.0f;
 }
 
+// K = 16 / lanes accumulators per statistic keep the 16 virtual lanes in registers for a whole group (x86
+// vectors have a compile-time lane count; arrays of Highway vectors are fine on these targets).
+template <size_t K, class D, class V = hn::Vec<D>>
+struct VLaneAcc {
+  V v[K];
+  HWY_INLINE void load(D d, const float* lanes) {
+    for (size_t k = 0; k < K; ++k) v[k] = hn::LoadU(d, lanes + k * hn::Lanes(d));
+  }
+  HWY_INLINE void store(D d, float* lanes) const {
+    for (size_t k = 0; k < K; ++k) hn::StoreU(v[k], d, lanes + k * hn::Lanes(d));
+  }
+};
+
 void Encode(const float* HWY_RESTRICT x, size_t n, float offset, float scale, float inv, uint32_t maxq,
             uint8_t* HWY_RESTRICT codes, StatLanes* HWY_RESTRICT lanes, float* max_abs) {
-  const hn::ScalableTag<float> d;
-  const hn::Rebind<int32_t, decltype(d)> di;
-  const hn::Rebind<uint8_t, decltype(d)> du8;
+  using D = hn::ScalableTag<float>;
+  const D d;
+  const hn::Rebind<int32_t, D> di;
+  const hn::Rebind<uint8_t, D> du8;
+  constexpr size_t kN = HWY_LANES(float) < kVLanes ? HWY_LANES(float) : kVLanes;
+  constexpr size_t K = kVLanes / kN;
+  static_assert(kN * K == kVLanes, "virtual lanes must be a multiple of the vector length");
   const size_t N = hn::Lanes(d);
   const auto voff = hn::Set(d, offset);
   const auto vsc = hn::Set(d, scale);
@@ -71,23 +88,35 @@ void Encode(const float* HWY_RESTRICT x, size_t n, float offset, float scale, fl
   const auto vzero = hn::Zero(d);
   const auto vmagic = hn::Set(d, kMagic);
   auto vmaxabs = hn::Zero(d);
+  VLaneAcc<K, D> sse, energy, recon, dot;
+  sse.load(d, lanes->sse);
+  energy.load(d, lanes->energy);
+  recon.load(d, lanes->recon);
+  dot.load(d, lanes->dot);
   size_t i = 0;
-  for (; i + N <= n; i += N) {
-    const auto w = hn::LoadU(d, x + i);
-    auto t = hn::Mul(hn::Sub(w, voff), vinv);
-    t = hn::Min(hn::Max(t, vzero), vmaxq);
-    const auto qf = hn::Sub(hn::Add(t, vmagic), vmagic);
-    hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, qf)), du8, codes + i);
-    const auto wh = hn::Add(voff, hn::Mul(qf, vsc));
-    const auto e = hn::Sub(w, wh);
-    const size_t l = i % kVLanes;
-    hn::StoreU(hn::Add(hn::LoadU(d, lanes->sse + l), hn::Mul(e, e)), d, lanes->sse + l);
-    hn::StoreU(hn::Add(hn::LoadU(d, lanes->energy + l), hn::Mul(w, w)), d, lanes->energy + l);
-    hn::StoreU(hn::Add(hn::LoadU(d, lanes->recon + l), hn::Mul(wh, wh)), d, lanes->recon + l);
-    hn::StoreU(hn::Add(hn::LoadU(d, lanes->dot + l), hn::Mul(w, wh)), d, lanes->dot + l);
-    vmaxabs = hn::Max(vmaxabs, hn::Abs(e));
+  // Whole chunks of 16 elements: vector k of a chunk feeds accumulator k (virtual lanes k*N .. k*N+N-1).
+  for (; i + kVLanes <= n && N == kN; i += kVLanes) {
+    for (size_t k = 0; k < K; ++k) {
+      const auto w = hn::LoadU(d, x + i + k * kN);
+      auto t = hn::Mul(hn::Sub(w, voff), vinv);
+      t = hn::Min(hn::Max(t, vzero), vmaxq);
+      const auto qf = hn::Sub(hn::Add(t, vmagic), vmagic);
+      hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, qf)), du8, codes + i + k * kN);
+      const auto wh = hn::Add(voff, hn::Mul(qf, vsc));
+      const auto e = hn::Sub(w, wh);
+      sse.v[k] = hn::Add(sse.v[k], hn::Mul(e, e));
+      energy.v[k] = hn::Add(energy.v[k], hn::Mul(w, w));
+      recon.v[k] = hn::Add(recon.v[k], hn::Mul(wh, wh));
+      dot.v[k] = hn::Add(dot.v[k], hn::Mul(w, wh));
+      vmaxabs = hn::Max(vmaxabs, hn::Abs(e));
+    }
   }
+  sse.store(d, lanes->sse);
+  energy.store(d, lanes->energy);
+  recon.store(d, lanes->recon);
+  dot.store(d, lanes->dot);
   float m = hn::GetLane(hn::MaxOfLanes(d, vmaxabs));
+  // Tail (shorter last group, or a target whose vectors are wider than 16 lanes): scalar, same arithmetic.
   for (; i < n; ++i) {
     const float w = x[i];
     const float qf = ScalarCode(w, offset, inv, static_cast<float>(maxq));
@@ -107,27 +136,33 @@ void Encode(const float* HWY_RESTRICT x, size_t n, float offset, float scale, fl
 
 void FitSumsImpl(const float* HWY_RESTRICT x, size_t n, float offset, float inv, uint32_t maxq,
                  FitSums* HWY_RESTRICT out) {
-  const hn::ScalableTag<float> d;
+  using D = hn::ScalableTag<float>;
+  const D d;
+  constexpr size_t kN = HWY_LANES(float) < kVLanes ? HWY_LANES(float) : kVLanes;
+  constexpr size_t K = kVLanes / kN;
   const size_t N = hn::Lanes(d);
   const auto voff = hn::Set(d, offset);
   const auto vinv = hn::Set(d, inv);
   const auto vmaxq = hn::Set(d, static_cast<float>(maxq));
   const auto vzero = hn::Zero(d);
   const auto vmagic = hn::Set(d, kMagic);
-  for (size_t l = 0; l < kVLanes; ++l) out->xl[l] = 0.0f;
+  VLaneAcc<K, D> xl;
+  for (size_t k = 0; k < K; ++k) xl.v[k] = hn::Zero(d);
   auto vl = hn::Zero(d);
   auto vll = hn::Zero(d);
   size_t i = 0;
-  for (; i + N <= n; i += N) {
-    const auto w = hn::LoadU(d, x + i);
-    auto t = hn::Mul(hn::Sub(w, voff), vinv);
-    t = hn::Min(hn::Max(t, vzero), vmaxq);
-    const auto qf = hn::Sub(hn::Add(t, vmagic), vmagic);
-    vl = hn::Add(vl, qf);                 // integers below 2^24: exact in any order
-    vll = hn::Add(vll, hn::Mul(qf, qf));
-    const size_t l = i % kVLanes;
-    hn::StoreU(hn::Add(hn::LoadU(d, out->xl + l), hn::Mul(w, qf)), d, out->xl + l);
+  for (; i + kVLanes <= n && N == kN; i += kVLanes) {
+    for (size_t k = 0; k < K; ++k) {
+      const auto w = hn::LoadU(d, x + i + k * kN);
+      auto t = hn::Mul(hn::Sub(w, voff), vinv);
+      t = hn::Min(hn::Max(t, vzero), vmaxq);
+      const auto qf = hn::Sub(hn::Add(t, vmagic), vmagic);
+      vl = hn::Add(vl, qf);  // integers below 2^24: exact in any order
+      vll = hn::Add(vll, hn::Mul(qf, qf));
+      xl.v[k] = hn::Add(xl.v[k], hn::Mul(w, qf));
+    }
   }
+  xl.store(d, out->xl);
   float sl = hn::GetLane(hn::SumOfLanes(d, vl));
   float sll = hn::GetLane(hn::SumOfLanes(d, vll));
   for (; i < n; ++i) {

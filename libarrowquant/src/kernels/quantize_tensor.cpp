@@ -133,7 +133,7 @@ std::vector<uint8_t> QuantizedTensor::serialize_params() const {
 
 double QuantizedTensor::bits_per_weight() const {
   if (elements() == 0) return 0.0;
-  return 8.0 * static_cast<double>(codes.size() + param_bytes()) / static_cast<double>(elements());
+  return 8.0 * static_cast<double>(rows * row_bytes + param_bytes()) / static_cast<double>(elements());
 }
 
 namespace detail {
@@ -561,12 +561,16 @@ QuantizedTensor quantize_with(const Table& k, const void* src, DType dtype, uint
   QuantSpec spec = spec_in;
   spec.format = resolve_format(spec_in);
 
+  // Attempts: the requested format with fp16 parameters; hierarchical that cannot hold its super-parameters
+  // falls back to flat fp16, flat fp16 that cannot hold a group falls back to flat f32. (Requesting flat
+  // directly takes the same path from its second step, so a re-run with the resolved format is identical.)
   std::atomic<int> flags{kFlagNone};
   QuantizedTensor q;
+  bool f32 = false;
   for (int round = 0; round < 3; ++round) {
     q = QuantizedTensor{};
     init_layout(q, rows, cols, spec);
-    q.params_f32 = round > 0 && spec.format == ParamFormat::flat;
+    q.params_f32 = f32;
     q.codes.assign(rows * q.row_bytes, 0);
     q.scales.assign(rows * q.groups_per_row, 0.0f);
     q.offsets.assign(rows * q.groups_per_row, 0.0f);
@@ -583,8 +587,11 @@ QuantizedTensor quantize_with(const Table& k, const void* src, DType dtype, uint
     if (f & kFlagRangeOverflow)
       fail(Status::unsupported, "a group spans more than FLT_MAX (weights of both signs near the float limit); "
                                 "rescale the tensor");
-    // kFlagNeedF32: hierarchical falls back to flat f32, flat fp16 to flat f32.
-    spec.format = ParamFormat::flat;
+    if (spec.format == ParamFormat::hierarchical) {
+      spec.format = ParamFormat::flat;
+    } else {
+      f32 = true;
+    }
   }
   fail(Status::internal, "quantization did not converge to a parameter storage");
 }

@@ -21,6 +21,8 @@ PipelineConfig pipeline_config_from(const Config& c) {
   p.layer_bit_widths = v.layer_bit_widths;
   p.target_model_size_mb = v.target_model_size_mb.value_or(0.0);
   p.max_shard_size_mb = v.max_shard_size_mb.value_or(0);
+  p.enable_streaming = v.enable_streaming;
+  p.max_memory_limit_mb = v.max_memory_limit_mb.value_or(0);
   p.calibration_file = v.calibration_file.value_or("");
   TimeAwareConfig& t = p.time_aware;
   t.num_timesteps = static_cast<uint64_t>(v.num_timesteps);

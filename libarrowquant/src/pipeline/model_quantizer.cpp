@@ -153,6 +153,15 @@ std::string quantize_model(const std::string& input_path, const std::string& out
                                   std::to_string(total_tensors) + " tensors");
   };
 
+  // Streaming: when the quantized outputs would not fit the memory budget, keep only each tensor's decisions
+  // (bits after fallback, format, statistics) in the first pass and quantize it again while writing. The result
+  // is the same bytes (quantization is deterministic); the cost is a second quantization pass.
+  uint64_t planned_out = 0;
+  for (const auto& p : plan)
+    if (p.quantize) planned_out += p.rows * packed_row_bytes(p.cols, p.bits) + p.rows * (p.cols / 8 + 8);
+  const uint64_t budget = (config.max_memory_limit_mb ? config.max_memory_limit_mb : 1024) * 1024 * 1024;
+  const bool two_pass = config.enable_streaming && planned_out > budget;
+
   // ---- quantize every planned layer (each tensor in parallel inside the kernel) ---------------------------------
   std::vector<LayerOut> outs;
   std::vector<CalibrationStats> stats_store;
@@ -185,6 +194,21 @@ std::string quantize_model(const std::string& input_path, const std::string& out
       if (l.q.stats.cosine() >= config.min_accuracy) break;
       if (config.fail_fast) {
         quality_failures.push_back(t.name);
+        if (report_on_error) {
+          // What ran before the failure, so that callers (and bindings) can show it with the error.
+          boost::json::object rep;
+          rep["status"] = "AQ_ERR_QUALITY";
+          rep["failed_layer"] = t.name;
+          rep["failed_bits"] = bits;
+          rep["failed_cosine"] = l.q.stats.cosine();
+          rep["min_accuracy"] = config.min_accuracy;
+          boost::json::array done;
+          for (const auto& o : outs)
+            done.push_back(boost::json::object{{"name", o.plan.tensor->name}, {"bits", o.bits_chosen},
+                                               {"cosine", o.q.stats.cosine()}});
+          rep["layers"] = std::move(done);
+          *report_on_error = json::to_text_pretty(rep);
+        }
         fail(Status::quality, "tensor " + t.name + ": cosine similarity " + json::number_text(l.q.stats.cosine()) +
                                   " at " + std::to_string(bits) + " bits is below min_accuracy " +
                                   json::number_text(config.min_accuracy) + " (fail_fast: no fallback)");
@@ -197,6 +221,13 @@ std::string quantize_model(const std::string& input_path, const std::string& out
       bits = bits == 2 ? 4 : 8;
     }
     l.bits_chosen = bits;
+    if (two_pass) {
+      std::vector<uint8_t>().swap(l.q.codes);
+      std::vector<float>().swap(l.q.scales);
+      std::vector<float>().swap(l.q.offsets);
+      std::vector<uint16_t>().swap(l.q.super_params);
+      std::vector<uint8_t>().swap(l.q.sub_params);
+    }
     reader.release(t);
     l.quantize_s = since(t0);
     t_quant += l.quantize_s;
@@ -271,7 +302,21 @@ std::string quantize_model(const std::string& input_path, const std::string& out
       reader.release(t);
       continue;
     }
-    pipeline::write_quantized(w, t.name, outs[oi].q, outs[oi].time_aware ? &tg_buffers[oi] : nullptr);
+    if (two_pass) {
+      const uint8_t* raw = reader.data(t);
+      std::vector<uint8_t> aligned;
+      if (reinterpret_cast<uintptr_t>(raw) % 4 != 0) {
+        aligned.assign(raw, raw + t.nbytes);
+        raw = aligned.data();
+      }
+      const QuantizedTensor again =
+          quantize(raw, to_dtype(t.dtype), p.rows, p.cols, outs[oi].q.spec, config.num_threads);
+      pipeline::write_quantized(w, t.name, again, outs[oi].time_aware ? &tg_buffers[oi] : nullptr);
+      reader.release(t);
+    } else {
+      pipeline::write_quantized(w, t.name, outs[oi].q, outs[oi].time_aware ? &tg_buffers[oi] : nullptr);
+      std::vector<uint8_t>().swap(outs[oi].q.codes);  // written: release early
+    }
     ++oi;
   }
   w.commit();
@@ -288,6 +333,7 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     boost::json::value cfg = boost::json::parse(config.effective_config_json, ec);
     rep["config"] = ec ? boost::json::value(nullptr) : cfg;
   }
+  rep["streaming_two_pass"] = two_pass;
   rep["calibration_source"] = !config.enable_time_aware ? "none (time-aware parameters off)"
                               : calib ? "recorded file " + config.calibration_file +
                                             " (data-free for layers it does not name)"
@@ -304,7 +350,7 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     o["name"] = t.name;
     o["bits_planned"] = l.plan.bits;
     o["below_min_accuracy"] = l.below_min_accuracy;
-    const uint64_t after = l.q.codes.size() + l.q.param_bytes();
+    const uint64_t after = l.q.rows * l.q.row_bytes + l.q.param_bytes();
     o["bytes_before"] = t.nbytes;
     o["bytes_after"] = after;
     o["bits_per_weight"] = l.q.bits_per_weight();
@@ -387,7 +433,6 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     for (const auto& f : w.output_files()) a.push_back(boost::json::string(f));
     return a;
   }();
-  (void)report_on_error;
   return json::to_text_pretty(rep);
 }
 
