@@ -319,7 +319,9 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     }
     ++oi;
   }
-  w.commit();
+  const auto t_c0 = Clock::now();
+  w.commit();  // fsync of the file(s), rename, fsync of the directory
+  const double t_commit = since(t_c0);
   const double t_write = since(t_w0);
 
   // ---- report ---------------------------------------------------------------------------------------------------
@@ -426,6 +428,7 @@ std::string quantize_model(const std::string& input_path, const std::string& out
   tot["quantize_s"] = t_quant;
   tot["time_aware_s"] = t_time_aware;
   tot["write_s"] = t_write;
+  tot["commit_fsync_s"] = t_commit;
   tot["total_s"] = since(t_start);
   rep["totals"] = std::move(tot);
   rep["output_files"] = [&] {
