@@ -158,7 +158,7 @@ AQ_API void aq_quantized_free(aq_quantized* q);
  *    number of values written (the functions document it), otherwise AQ_ERR_INVALID_ARGUMENT;
  *  - arrays held by a handle are returned as views (const T** data, uint64_t* count), valid until the handle is
  *    freed.
- * Functions marked "reference" compute in IEEE binary32 exactly as the conformance README §4 describes; "spec"
+ * Functions marked "reference" compute in IEEE binary32 exactly as the conformance README section 4 describes; "spec"
  * functions use binary64. Invalid input (NULL, empty, non-finite, scale <= 0, out-of-range, mismatched lengths)
  * returns AQ_ERR_INVALID_ARGUMENT with a message naming the argument; no function returns NaN. */
 
@@ -169,7 +169,7 @@ typedef enum aq_interpolation {
   AQ_INTERPOLATION_SIGMOID = 2  /* S(a) = 1/(1 + exp(-10(a - 0.5))) */
 } aq_interpolation;
 
-/** β schedule of the forward diffusion process. Values are stable. */
+/** beta schedule of the forward diffusion process. Values are stable. */
 typedef enum aq_beta_schedule_kind {
   AQ_BETA_SCHEDULE_LINEAR = 0, /* beta_start -> beta_end, needs num_timesteps >= 2 */
   AQ_BETA_SCHEDULE_COSINE = 1  /* cosine schedule with s = 0.008 (beta_start/beta_end ignored) */
@@ -181,14 +181,17 @@ typedef enum aq_severity { AQ_SEVERITY_LOW = 0, AQ_SEVERITY_MEDIUM = 1, AQ_SEVER
 /** Stage of a layer's parameters: from the statistics, after Phase 2, after Phase 3. Values are stable. */
 typedef enum aq_stage { AQ_STAGE_INITIAL = 0, AQ_STAGE_SMOOTHED = 1, AQ_STAGE_OPTIMIZED = 2 } aq_stage;
 
-/** Lower-case names ("linear", "cubic", "sigmoid" / "linear", "cosine" / "low", "medium", "high"); static
- *  storage; "unknown" for other values. */
+/** Name of an interpolation: "linear", "cubic" or "sigmoid"; static storage; "unknown" for other values. */
 AQ_API const char* aq_interpolation_name(aq_interpolation method);
+/** Name of a beta schedule: "linear" or "cosine"; static storage; "unknown" for other values. */
 AQ_API const char* aq_beta_schedule_name(aq_beta_schedule_kind kind);
+/** Name of a severity: "low", "medium" or "high"; static storage; "unknown" for other values. */
 AQ_API const char* aq_severity_name(aq_severity severity);
-/** Parse the names above (exact, lower case); an unknown name is AQ_ERR_INVALID_ARGUMENT. */
+/** Parse an interpolation name (exact, lower case); an unknown name is AQ_ERR_INVALID_ARGUMENT. */
 AQ_API aq_status aq_interpolation_from_name(const char* name, aq_interpolation* out);
+/** Parse a beta schedule name (exact, lower case); an unknown name is AQ_ERR_INVALID_ARGUMENT. */
 AQ_API aq_status aq_beta_schedule_from_name(const char* name, aq_beta_schedule_kind* out);
+/** Parse a severity name (exact, lower case); an unknown name is AQ_ERR_INVALID_ARGUMENT. */
 AQ_API aq_status aq_severity_from_name(const char* name, aq_severity* out);
 
 /* --- Configuration of the time-aware parameters ------------------------------------------------------------- */
@@ -281,8 +284,9 @@ AQ_API uint64_t aq_tg_params_count(const aq_tg_params* params);
 /** One group's parameters; any output pointer may be NULL. */
 AQ_API aq_status aq_tg_params_get(const aq_tg_params* params, uint64_t index, uint64_t* start, uint64_t* end,
                                   float* scale, float* zero_point, uint32_t* group_size);
-/** Views of the scales and of the zero points (count = number of groups). */
+/** View of the scales, one per group (valid until the handle is freed). */
 AQ_API aq_status aq_tg_params_scales(const aq_tg_params* params, const float** data, uint64_t* count);
+/** View of the zero points, one per group (valid until the handle is freed). */
 AQ_API aq_status aq_tg_params_zero_points(const aq_tg_params* params, const float** data, uint64_t* count);
 /** View of the [G, 4] float table (start, end, scale, zero_point per group): the layout of NAME.tg_params. */
 AQ_API aq_status aq_tg_params_table(const aq_tg_params* params, const float** data, uint64_t* count);
@@ -302,10 +306,12 @@ AQ_API aq_status aq_markov_validate(const float* scales, uint64_t scales_count, 
 /** is_valid (1 when there is no violation), smoothness_score and the largest scale jump; pointers may be NULL. */
 AQ_API aq_status aq_markov_report_result(const aq_markov_report* report, int* is_valid, float* smoothness_score,
                                          float* max_scale_jump);
-/** Views of the n - 1 boundary scores, scale jumps and zero-point jumps (every boundary, not only violations). */
+/** View of the n - 1 boundary scores (empty for a single group). */
 AQ_API aq_status aq_markov_report_boundary_scores(const aq_markov_report* report, const float** data,
                                                   uint64_t* count);
+/** View of the n - 1 scale jumps of every boundary (not only of the violations). */
 AQ_API aq_status aq_markov_report_scale_jumps(const aq_markov_report* report, const float** data, uint64_t* count);
+/** View of the n - 1 zero-point jumps of every boundary. */
 AQ_API aq_status aq_markov_report_zero_point_jumps(const aq_markov_report* report, const float** data,
                                                    uint64_t* count);
 /** Number of violations. 0 for NULL. */
@@ -445,8 +451,8 @@ AQ_API void aq_optimization_free(aq_optimization* result);
 /** Everything the time-aware phases produced for one layer. Opaque. */
 typedef struct aq_layer_result aq_layer_result;
 
-/** Time-aware parameters of one layer: params from stats (config's num_time_groups, activation_bits) →
- *  Phase 1 validation → Phase 2 smoothing → Phase 3 optimization → validation again, each phase per its
+/** Time-aware parameters of one layer: params from stats (config's num_time_groups, activation_bits) ->
+ *  Phase 1 validation -> Phase 2 smoothing -> Phase 3 optimization -> validation again, each phase per its
  *  config switch (validation on, smoothing and optimization off by default). seed selects the data drawn from
  *  statistics (use a per-layer value). */
 AQ_API aq_status aq_timeaware_layer(const aq_calib_stats* stats, const aq_timeaware_config* config, uint64_t seed,
@@ -544,7 +550,7 @@ AQ_API void aq_config_free(aq_config* config);
 /* ---------------------------------------------------------------------------------------------------------------
  * Model pipeline: safetensors in, quantized safetensors out (docs/format.md, docs/pipeline.md).
  * ------------------------------------------------------------------------------------------------------------- */
-typedef struct aq_config aq_config; /* configuration handle (see the configuration section) */
+/* aq_config: the configuration handle declared in the configuration section above. */
 typedef struct aq_report aq_report; /* result of a model-level call: JSON text */
 typedef struct aq_model aq_model;   /* a model opened for reading (input or quantized) */
 
@@ -593,6 +599,46 @@ AQ_API aq_status aq_model_read_tensor(const aq_model* model, const char* name, a
                                       uint64_t dst_bytes);
 /** Release a model. NULL is a no-op. */
 AQ_API void aq_model_free(aq_model* model);
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Reports: baseline metrics, HTML, accuracy study (docs/report.md, docs/accuracy.md). Results are aq_report
+ * handles: read the text (JSON, or HTML for aq_html_report) with aq_report_json, release with aq_report_free.
+ * ------------------------------------------------------------------------------------------------------------- */
+/** The seed's baseline-metrics JSON (model_name, bit_width, num_time_groups, smoothness_score, violation_count,
+ *  violations with their layer, boundary_scores, cosine_similarity, compression_ratio, model_size_mb,
+ *  quantization_time_s, min/max/mean/std_boundary_score, common_violation_patterns, and per-layer detail in
+ *  "layers") from the quality report of aq_quantize_model run with time-aware parameters and Phase 1 validation
+ *  on (phases 2-3 off for a baseline; if they ran, the metrics before them are used). model_name may be NULL:
+ *  the name is then derived from the report's input path. AQ_ERR_FORMAT when quality_report_json is not a
+ *  quality report, AQ_ERR_INVALID_ARGUMENT when it holds no Phase 1 metrics. */
+AQ_API aq_status aq_baseline_metrics(const char* quality_report_json, const char* model_name, aq_report** out);
+
+/** A self-contained HTML page (inline CSS and SVG; no script, no network access) from any of: the quality report,
+ *  the baseline-metrics JSON and the accuracy-study JSON (each may be NULL, not all). It holds the smoothness
+ *  banner (green >= 0.78, yellow >= 0.65, red below), metric cards, the violations table and SVG charts of the
+ *  boundary scores, of scale and zero point across time groups for the least smooth layers, of per-layer SQNR
+ *  and bits, and of the error accumulation of the accuracy study. title may be NULL (a default names the
+ *  model). The HTML text is read with aq_report_json. */
+AQ_API aq_status aq_html_report(const char* quality_report_json, const char* baseline_json, const char* accuracy_json,
+                                const char* title, aq_report** out);
+
+/** aq_html_report written to path atomically (a temporary file in the same directory, fsync, rename): a failed
+ *  call leaves nothing under path. */
+AQ_API aq_status aq_html_report_write(const char* quality_report_json, const char* baseline_json,
+                                      const char* accuracy_json, const char* title, const char* path);
+
+/** The accuracy study of docs/accuracy.md on an unquantized model (a .safetensors file, an index or a directory):
+ *  the time-group parameters of four variants (baseline, smoothing, optimization, both) compared by Phase 1
+ *  metrics and by the error they accumulate along a simulated reverse diffusion driven by the model's own
+ *  linear layers, against the full-precision chain with the same noise. config may be NULL (defaults; bit_width,
+ *  group_size, mode, num_time_groups, num_timesteps, activation_bits, the beta schedule, calibration_data_std and
+ *  the phases' settings are used; the phases' enabled flags are set per variant). options_json may be NULL or a
+ *  JSON object with any of steps, samples, calibration_chains, blocks, block_gain, calibration ("chain",
+ *  "data-free", "file"), seed, layers, model_metrics. *out receives the study JSON ({"model", "bits",
+ *  "time_groups", "variants": [{"name", "smoothness_score", "violation_count", "final_relative_error",
+ *  "error_curve", ...}], ...}). Deterministic for any thread count. */
+AQ_API aq_status aq_accuracy_study(const char* model_path, const aq_config* config, const char* options_json,
+                                   aq_report** out);
 
 #ifdef __cplusplus
 }

@@ -194,3 +194,26 @@ BOOST_AUTO_TEST_CASE(streaming_two_pass_output_equals_the_in_memory_output) {
   BOOST_TEST(streamed.at("streaming_two_pass").as_bool());
   BOOST_TEST((slurp(d / "a.safetensors") == slurp(d / "b.safetensors")));
 }
+
+BOOST_AUTO_TEST_CASE(target_model_size_is_met_with_less_error_than_uniform_int2) {
+  TempDir d;
+  write_small_model(d / "in.safetensors");
+  aq::PipelineConfig c;
+  c.enable_time_aware = false;
+  c.min_accuracy = 0;
+  c.bit_width = 2;
+  auto all2 = boost::json::parse(aq::quantize_model(d / "in.safetensors", d / "a.safetensors", c, nullptr)).as_object();
+  c.bit_width = 8;
+  auto all8 = boost::json::parse(aq::quantize_model(d / "in.safetensors", d / "b.safetensors", c, nullptr)).as_object();
+  const double mb2 = all2.at("totals").at("model_size_mb").as_double();
+  const double mb8 = all8.at("totals").at("model_size_mb").as_double();
+  c.target_model_size_mb = (mb2 + mb8) / 2;
+  auto mixed = boost::json::parse(aq::quantize_model(d / "in.safetensors", d / "c.safetensors", c, nullptr)).as_object();
+  const auto& sp = mixed.at("size_plan").as_object();
+  BOOST_TEST(sp.at("target_met").as_bool());
+  BOOST_TEST(mixed.at("totals").at("model_size_mb").as_double() <= c.target_model_size_mb);
+  BOOST_TEST(mixed.at("totals").at("sqnr_db").as_double() > all2.at("totals").at("sqnr_db").as_double());
+  c.target_model_size_mb = mb2 / 4;  // impossible: even INT2 is bigger
+  auto tiny = boost::json::parse(aq::quantize_model(d / "in.safetensors", d / "e.safetensors", c, nullptr)).as_object();
+  BOOST_TEST(!tiny.at("size_plan").at("target_met").as_bool());
+}

@@ -117,8 +117,6 @@ void check_config(const PipelineConfig& c) {
     if (b != 2 && b != 4 && b != 8 && b != 16)
       invalid("layer_bit_widths." + n + " must be 2, 4, 8 or 16, got " + std::to_string(b));
   if (c.target_model_size_mb < 0) invalid("target_model_size_mb must be >= 0");
-  if (c.target_model_size_mb > 0)
-    fail(Status::unsupported, "target_model_size_mb is not implemented yet; set per-layer bits with layer_bit_widths");
   validate_config(c.time_aware);
 }
 
@@ -130,6 +128,76 @@ DType to_dtype(st::DType d) {
   }
 }
 
+// target_model_size_mb: per-layer bits (2/4/8) that meet the size with the least total squared error (the
+// highest model-level SQNR). Every planned layer is quantized at each width once to measure its error and bytes;
+// then, from all-INT2, the upgrade with the largest error reduction per added byte that still fits is applied
+// until none fits (greedy on the convex hull of each layer's (bytes, error) points). Returns the report object.
+boost::json::object plan_for_size(const st::Reader& reader, std::vector<pipeline::LayerPlan>& plan,
+                                  const PipelineConfig& config) {
+  struct Option {
+    uint64_t bytes[3];
+    double sse[3];
+    int level = 0;  // index into {2, 4, 8}
+  };
+  const int widths[3] = {2, 4, 8};
+  std::vector<Option> opts(plan.size());
+  uint64_t fixed = 0, total = 0;
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    auto& p = plan[i];
+    if (!p.quantize) {
+      fixed += p.tensor->nbytes;
+      continue;
+    }
+    const uint8_t* raw = reader.data(*p.tensor);
+    std::vector<uint8_t> aligned;
+    if (reinterpret_cast<uintptr_t>(raw) % 4 != 0) {
+      aligned.assign(raw, raw + p.tensor->nbytes);
+      raw = aligned.data();
+    }
+    for (int k = 0; k < 3; ++k) {
+      const QuantizedTensor q = quantize(raw, to_dtype(p.tensor->dtype), p.rows, p.cols,
+                                         QuantSpec{widths[k], config.group_size, config.mode, ParamFormat::automatic},
+                                         config.num_threads);
+      opts[i].bytes[k] = q.rows * q.row_bytes + q.param_bytes();
+      opts[i].sse[k] = q.stats.sse;
+    }
+    reader.release(*p.tensor);
+    total += opts[i].bytes[0];
+  }
+  const double target = config.target_model_size_mb * 1024.0 * 1024.0;
+  uint64_t size = fixed + total;
+  while (true) {
+    double best_gain = 0;
+    std::size_t best_i = 0;
+    int best_to = 0;
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+      if (!plan[i].quantize) continue;
+      const Option& o = opts[i];
+      for (int to = o.level + 1; to < 3; ++to) {
+        const double db = double(o.bytes[to]) - double(o.bytes[o.level]);
+        const double de = o.sse[o.level] - o.sse[to];
+        if (db <= 0 || double(size) + db > target) continue;
+        const double gain = de / db;
+        if (gain > best_gain) {
+          best_gain = gain;
+          best_i = i;
+          best_to = to;
+        }
+      }
+    }
+    if (best_gain <= 0) break;
+    size += opts[best_i].bytes[best_to] - opts[best_i].bytes[opts[best_i].level];
+    opts[best_i].level = best_to;
+  }
+  for (std::size_t i = 0; i < plan.size(); ++i)
+    if (plan[i].quantize) plan[i].bits = widths[opts[i].level];
+  boost::json::object o;
+  o["target_mb"] = config.target_model_size_mb;
+  o["planned_mb"] = double(size) / (1024.0 * 1024.0);
+  o["target_met"] = double(size) <= target;
+  return o;
+}
+
 }  // namespace
 
 std::string quantize_model(const std::string& input_path, const std::string& output_path,
@@ -138,6 +206,9 @@ std::string quantize_model(const std::string& input_path, const std::string& out
   check_config(config);
   st::Reader reader = st::Reader::open(input_path);
   std::vector<pipeline::LayerPlan> plan = pipeline::plan_layers(reader.tensors(), config);
+
+  boost::json::object size_plan;
+  if (config.target_model_size_mb > 0) size_plan = plan_for_size(reader, plan, config);
 
   std::optional<pipeline::CalibrationFile> calib;
   if (!config.calibration_file.empty()) calib = pipeline::read_calibration_file(config.calibration_file);
@@ -336,6 +407,7 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     rep["config"] = ec ? boost::json::value(nullptr) : cfg;
   }
   rep["streaming_two_pass"] = two_pass;
+  if (config.target_model_size_mb > 0) rep["size_plan"] = size_plan;
   rep["calibration_source"] = !config.enable_time_aware ? "none (time-aware parameters off)"
                               : calib ? "recorded file " + config.calibration_file +
                                             " (data-free for layers it does not name)"
@@ -405,6 +477,11 @@ std::string quantize_model(const std::string& input_path, const std::string& out
       kept.push_back(boost::json::object{{"name", p.tensor->name}, {"reason", p.keep_reason},
                                          {"bytes", p.tensor->nbytes}});
     }
+  if (config.target_model_size_mb > 0) {
+    auto& sp = rep["size_plan"].as_object();
+    sp["achieved_mb"] = double(bytes_after + kept_bytes) / (1024.0 * 1024.0);
+    sp["target_met"] = double(bytes_after + kept_bytes) <= config.target_model_size_mb * 1024.0 * 1024.0;
+  }
   rep["layers"] = std::move(layers);
   rep["kept_tensors"] = std::move(kept);
   boost::json::object tot;
