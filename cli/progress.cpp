@@ -1,0 +1,59 @@
+#include "progress.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "common.hpp"
+
+namespace aqcli {
+
+Progress::Style Progress::style_for_stderr(bool quiet) {
+  if (quiet) return Style::none;
+  return isatty(STDERR_FILENO) ? Style::bar : Style::lines;
+}
+
+Progress::~Progress() { finish(); }
+
+void Progress::finish() {
+  if (bar_open_) {
+    std::fputc('\n', stderr);
+    std::fflush(stderr);
+    bar_open_ = false;
+  }
+}
+
+int Progress::callback(void* user_data, uint64_t tensors_done, uint64_t tensors_total, uint64_t bytes_done,
+                       uint64_t bytes_total) {
+  static_cast<Progress*>(user_data)->update(tensors_done, tensors_total, bytes_done, bytes_total);
+  return 0;
+}
+
+void Progress::update(uint64_t tensors_done, uint64_t tensors_total, uint64_t bytes_done, uint64_t bytes_total) {
+  if (style_ == Style::none) return;
+  const std::string bytes = human_bytes(static_cast<double>(bytes_done)) + " / " +
+                            human_bytes(static_cast<double>(bytes_total));
+  if (style_ == Style::lines) {
+    std::fprintf(stderr, "%s: tensor %llu/%llu, %s\n", label_.c_str(), static_cast<unsigned long long>(tensors_done),
+                 static_cast<unsigned long long>(tensors_total), bytes.c_str());
+    std::fflush(stderr);
+    return;
+  }
+  // The bar follows bytes (tensors differ a lot in size); the counts show tensors too.
+  constexpr int kWidth = 30;
+  double frac = bytes_total ? static_cast<double>(bytes_done) / static_cast<double>(bytes_total)
+                            : (tensors_total ? static_cast<double>(tensors_done) / static_cast<double>(tensors_total)
+                                             : 1.0);
+  if (frac > 1.0) frac = 1.0;
+  int filled = static_cast<int>(frac * kWidth);
+  std::string bar(static_cast<size_t>(filled), '#');
+  bar.append(static_cast<size_t>(kWidth - filled), '.');
+  // \r and a trailing erase-to-end-of-line keep a shorter redraw from leaving old characters.
+  std::fprintf(stderr, "\r%s [%s] %3d%%  %llu/%llu tensors  %s\033[K", label_.c_str(), bar.c_str(),
+               static_cast<int>(frac * 100.0), static_cast<unsigned long long>(tensors_done),
+               static_cast<unsigned long long>(tensors_total), bytes.c_str());
+  std::fflush(stderr);
+  bar_open_ = true;
+}
+
+}  // namespace aqcli

@@ -1,0 +1,17 @@
+// One aq_quantize_model call with the progress display, shared by quantize and demo.
+#pragma once
+#include <functional>
+#include <string>
+
+#include "arrowquant.h"
+#include "progress.hpp"
+
+namespace aqcli {
+
+// Returns the report JSON text. On failure throws LibraryError; when the library still produced a report (an
+// AQ_ERR_QUALITY stop), on_failure_report receives its text first so the caller can save it.
+std::string quantize_with_progress(const std::string& input, const std::string& output, const aq_config* config,
+                                   Progress::Style style,
+                                   const std::function<void(const std::string&)>& on_failure_report);
+
+}  // namespace aqcli

@@ -1,0 +1,94 @@
+#include "summary.hpp"
+
+#include <cstdio>
+
+#include <boost/json.hpp>
+
+#include "common.hpp"
+#include "json_read.hpp"
+
+namespace aqcli {
+
+namespace bj = boost::json;
+
+std::optional<double> model_parameter_count(const std::string& path) {
+  aq_model* raw = nullptr;
+  if (aq_model_open(path.c_str(), &raw) != AQ_OK) return std::nullopt;
+  ModelPtr model(raw);
+  double total = 0;
+  const uint64_t n = aq_model_tensor_count(model.get());
+  for (uint64_t i = 0; i < n; ++i) {
+    const char* name = nullptr;
+    uint64_t e = 0;
+    if (aq_model_tensor_name(model.get(), i, &name) != AQ_OK ||
+        aq_model_tensor_elements(model.get(), name, &e) != AQ_OK)
+      return std::nullopt;
+    total += static_cast<double>(e);
+  }
+  return total;
+}
+
+void print_quantize_summary(const bj::value& rep, std::optional<double> model_params) {
+  auto row = [](const char* label, const std::string& text) { std::printf("  %-12s %s\n", label, text.c_str()); };
+
+  // Per-layer figures the totals do not carry: mean and lowest cosine, fallbacks.
+  double cos_sum = 0, cos_min = 2;
+  std::string worst;
+  std::size_t layers = 0, fallbacks = 0, below = 0;
+  if (const bj::value* ls = at_path(rep, "layers"); ls && ls->is_array()) {
+    for (const auto& l : ls->get_array()) {
+      if (auto c = number_at(l, "metrics.cosine")) {
+        cos_sum += *c;
+        ++layers;
+        if (*c < cos_min) {
+          cos_min = *c;
+          worst = string_at(l, "name").value_or("?");
+        }
+      }
+      if (const bj::value* f = at_path(l, "fallback_from_bits"); f && f->is_array() && !f->get_array().empty())
+        ++fallbacks;
+      if (const bj::value* b = at_path(l, "below_min_accuracy"); b && b->is_bool() && b->get_bool()) ++below;
+    }
+  }
+
+  std::printf("Summary:\n");
+  auto tensors = number_at(rep, "totals.tensors");
+  auto quantized = number_at(rep, "totals.quantized_tensors");
+  if (tensors && quantized)
+    row("tensors", fixed(*tensors, 0) + " (" + fixed(*quantized, 0) + " quantized, " +
+                       fixed(*tensors - *quantized, 0) + " kept as they were)");
+  auto qparams = number_at(rep, "totals.quantized_params");
+  if (model_params || qparams) {
+    std::string text = model_params ? human_count(*model_params) : std::string("?");
+    if (qparams) text += " (" + human_count(*qparams) + " quantized)";
+    row("parameters", text);
+  }
+  auto before = number_at(rep, "totals.bytes_before");
+  auto after = number_at(rep, "totals.bytes_after");
+  auto ratio = number_at(rep, "totals.compression_ratio");
+  if (before && after)
+    row("size", human_bytes(*before) + " -> " + human_bytes(*after) +
+                    (ratio ? " (compression " + fixed(*ratio, 2) + "x)" : std::string()));
+  if (layers) {
+    std::string text = fixed(cos_sum / double(layers), 6) + " mean over layers, lowest " + fixed(cos_min, 6) + " (" +
+                       worst + ")";
+    row("cosine", text);
+  }
+  if (auto c = number_at(rep, "totals.cosine")) row("", fixed(*c, 6) + " whole model");
+  if (auto s = number_at(rep, "totals.sqnr_db", true)) row("SQNR", fixed(*s, 2) + " dB (whole model)");
+  auto sb = number_at(rep, "totals.smoothness_score_before");
+  auto sa = number_at(rep, "totals.smoothness_score_after");
+  if (sb && sa) {
+    std::string text = fixed(*sb, 4) + " -> " + fixed(*sa, 4) + " (Markov smoothness score, mean over layers";
+    auto vb = number_at(rep, "totals.violations_before");
+    auto va = number_at(rep, "totals.violations_after");
+    if (vb && va) text += "; violations " + fixed(*vb, 0) + " -> " + fixed(*va, 0);
+    row("smoothness", text + ")");
+  } else if (sa) {
+    row("smoothness", fixed(*sa, 4) + " (Markov smoothness score, mean over layers)");
+  }
+  if (fallbacks) row("fallback", std::to_string(fallbacks) + " layers got more bits to reach min_accuracy");
+  if (below) row("warning", std::to_string(below) + " layers stay below min_accuracy even at 8 bits");
+}
+
+}  // namespace aqcli
