@@ -217,3 +217,26 @@ BOOST_AUTO_TEST_CASE(target_model_size_is_met_with_less_error_than_uniform_int2)
   auto tiny = boost::json::parse(aq::quantize_model(d / "in.safetensors", d / "e.safetensors", c, nullptr)).as_object();
   BOOST_TEST(!tiny.at("size_plan").at("target_met").as_bool());
 }
+
+BOOST_AUTO_TEST_CASE(sharded_output_reads_back_like_a_single_file) {
+  TempDir d;
+  aq::write_demo_model(d / "demo.safetensors", 2);
+  aq::PipelineConfig c;
+  c.enable_time_aware = false;
+  aq::quantize_model(d / "demo.safetensors", d / "single.safetensors", c, nullptr);
+  c.max_shard_size_mb = 4;
+  aq::quantize_model(d / "demo.safetensors", d / "sharded", c, nullptr);
+  BOOST_TEST_REQUIRE(fs::is_directory(d / "sharded"));
+  aq::ModelView a = aq::ModelView::open(d / "single.safetensors");
+  aq::ModelView b = aq::ModelView::open(d / "sharded");
+  BOOST_TEST_REQUIRE(b.reader().sharded());
+  BOOST_TEST(b.reader().files().size() > 2u);
+  BOOST_TEST(a.names() == b.names());
+  for (const std::string n : {"blocks.3.mlp.up.weight", "blocks.11.attn.to_out.weight", "pos_embed"}) {
+    const uint64_t e = a.elements(n);
+    std::vector<float> x(e), y(e);
+    a.read(n, aq::DType::f32, x.data(), e * 4);
+    b.read(n, aq::DType::f32, y.data(), e * 4);
+    BOOST_TEST((x == y), n);
+  }
+}

@@ -6,6 +6,7 @@
 namespace aq {
 
 PipelineConfig pipeline_config_from(const Config& c) {
+  c.validate();  // rules between keys (beta_end >= beta_start, ...) are checked here, not per key
   const QuantConfig& v = c.values();
   PipelineConfig p;
   p.bit_width = v.bit_width;

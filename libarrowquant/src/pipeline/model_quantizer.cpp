@@ -361,7 +361,9 @@ std::string quantize_model(const std::string& input_path, const std::string& out
       tg = &buf;
     }
     pipeline::declare_quantized(w, t.name, l.q, tg);
-    w.set_metadata(tensor_metadata_key(t.name), json::to_text(tensor_meta(l, t.shape, st::dtype_name(t.dtype))));
+    // Attached to the shard holding NAME.qweight (the writer puts tensor metadata only into that shard).
+    w.set_tensor_metadata(t.name + ".qweight", tensor_metadata_key(t.name),
+                          json::to_text(tensor_meta(l, t.shape, st::dtype_name(t.dtype))));
     ++oi;
   }
   w.begin();

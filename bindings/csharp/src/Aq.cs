@@ -1,0 +1,61 @@
+using System;
+
+namespace ArrowQuant {
+
+/// <summary>Convenience entry points over ArrowQuantNative (which has every C function: outputs are out
+/// parameters, handles are IDisposable). Every method throws the AqException subclass of the C status.</summary>
+public static class Aq {
+  /// <summary>Library version "MAJOR.MINOR.PATCH".</summary>
+  public static string Version {
+    get { return ArrowQuantNative.VersionString(); }
+  }
+
+  /// <summary>Quantize a row-major [rows, cols] float tensor group-wise along each row (format AUTO).</summary>
+  public static Quantized Quantize(float[] weights, ulong rows, ulong cols, int bits, int groupSize, Mode mode) {
+    Quantized q;
+    ArrowQuantNative.Quantize(weights, Dtype.F32, rows, cols, bits, groupSize, mode, out q);
+    return q;
+  }
+
+  /// <summary>The dequantized tensor as floats (row-major).</summary>
+  public static float[] Dequantize(Quantized q) {
+    ulong rows, cols;
+    ArrowQuantNative.QuantizedShape(q, out rows, out cols);
+    float[] output = new float[rows * cols];
+    ArrowQuantNative.Dequantize(q, Dtype.F32, output);
+    return output;
+  }
+
+  /// <summary>A copy of the packed codes.</summary>
+  public static byte[] Codes(Quantized q) {
+    byte[] data;
+    ArrowQuantNative.QuantizedCodes(q, out data);
+    return data;
+  }
+
+  /// <summary>A configuration from JSON text; dispose it when done.</summary>
+  public static Config Config(string json) {
+    Config c;
+    ArrowQuantNative.ConfigFromJson(json, out c);
+    return c;
+  }
+
+  /// <summary>Quantize a safetensors model; returns the quality report as JSON text. config and progress may
+  /// be null; the handler returns false to cancel (AqCancelledException).</summary>
+  public static string QuantizeModel(string input, string output, Config config, ProgressHandler progress) {
+    Report report;
+    ArrowQuantNative.QuantizeModel(input, output, config, progress, out report);
+    using (report) {
+      string json;
+      ArrowQuantNative.ReportJson(report, out json);
+      return json;
+    }
+  }
+
+  /// <summary>Handles created through the binding and not freed yet (tests use it to prove there is no leak).</summary>
+  public static long LiveHandles {
+    get { return ArrowQuantNative.BindingLiveHandles(); }
+  }
+}
+
+}

@@ -1,0 +1,226 @@
+"""Calibration recorder: per-layer, per-timestep statistics of each layer's INPUT activations.
+
+Pure Python (NumPy only); it needs PyTorch only through the model you give it. It attaches forward hooks to the
+model's layers, you run the model once per denoising timestep (or several batches per timestep) inside
+``recorder.timestep(t)``, and it writes the calibration file that ``calibration_file`` in the configuration
+points to (schema "arrowquant-calibration/1", docs/calibration.md and docs/bindings.md):
+
+    {"format": "arrowquant-calibration/1", "num_timesteps": T,
+     "layers": {"blocks.0.attn.qkv": {"min": [T], "max": [T], "mean": [T], "std": [T],
+                                      "samples": [[...], ...]}}}   # samples only with record_samples > 0
+
+Layer names are module names (``model.named_modules()``); the library matches the weight ``NAME.weight`` to the
+layer ``NAME``. min/max/mean/std are over every element of the layer's first positional input, accumulated in
+float64 over all calls at that timestep (std is the population standard deviation).
+
+Example (PyTorch)::
+
+    from arrowquant.calibration import CalibrationRecorder
+    with CalibrationRecorder(model, num_timesteps=50) as rec:
+        for t, x_t in enumerate(sampler_states):      # however your sampler produces inputs
+            with rec.timestep(t):
+                model(x_t, t)
+    rec.save("calibration.json")
+"""
+import contextlib
+import json
+import math
+
+import numpy as np
+
+FORMAT = "arrowquant-calibration/1"
+
+__all__ = ["CalibrationRecorder", "FORMAT", "default_layer_filter"]
+
+
+def default_layer_filter(name, module):
+    """Leaf modules with a weight of rank >= 2 (Linear, Conv*, ...): the layers the pipeline quantizes."""
+    if not name:
+        return False
+    children = getattr(module, "children", None)
+    if children is not None and any(True for _ in children()):
+        return False
+    weight = getattr(module, "weight", None)
+    shape = getattr(weight, "shape", None)
+    return shape is not None and len(shape) >= 2
+
+
+def _to_numpy(x):
+    """A tensor (PyTorch or anything array-like) as a float64 NumPy array, without keeping autograd state."""
+    if hasattr(x, "detach"):
+        x = x.detach()
+        if hasattr(x, "float"):
+            x = x.float()
+        if hasattr(x, "cpu"):
+            x = x.cpu()
+        if hasattr(x, "numpy"):
+            x = x.numpy()
+    return np.asarray(x, dtype=np.float64)
+
+
+class _Accumulator:
+    """min, max, mean and M2 of one layer at one timestep, merged over calls with Chan's pairwise update (exact
+    enough in float64 even when the mean is large compared with the spread)."""
+
+    __slots__ = ("count", "mean", "m2", "min", "max", "samples")
+
+    def __init__(self):
+        self.count = 0
+        self.mean = 0.0
+        self.m2 = 0.0
+        self.min = math.inf
+        self.max = -math.inf
+        self.samples = []
+
+    def add(self, values, record_samples, rng):
+        flat = values.reshape(-1)
+        if flat.size == 0:
+            return
+        if not np.all(np.isfinite(flat)):
+            raise ValueError("calibration input contains NaN or Inf")
+        n_b = flat.size
+        mean_b = float(flat.mean())
+        centred = flat - mean_b
+        m2_b = float(np.dot(centred, centred))
+        n = self.count + n_b
+        delta = mean_b - self.mean
+        self.mean += delta * n_b / n
+        self.m2 += m2_b + delta * delta * self.count * n_b / n
+        self.count = n
+        self.min = min(self.min, float(flat.min()))
+        self.max = max(self.max, float(flat.max()))
+        if record_samples:
+            take = min(record_samples - len(self.samples), flat.size)
+            if take > 0:
+                idx = np.sort(rng.choice(flat.size, size=take, replace=False)) if take < flat.size else slice(None)
+                self.samples.extend(float(v) for v in flat[idx])
+
+    def stats(self):
+        return self.min, self.max, self.mean, math.sqrt(max(self.m2 / self.count, 0.0))
+
+
+class CalibrationRecorder:
+    """Records per-timestep input statistics of a model's layers through forward hooks.
+
+    model: anything with ``named_modules()`` whose modules have ``register_forward_hook(hook)`` returning a
+    handle with ``remove()`` (a ``torch.nn.Module``). num_timesteps: T, the number of denoising timesteps of the
+    schedule the library will group (the same value as ``num_timesteps`` in the configuration).
+    layers: None (every leaf module with a weight of rank >= 2), an iterable of module names, or a callable
+    ``(name, module) -> bool``. record_samples: how many input values to keep per layer and timestep (0 = none;
+    Phase 3 uses them when present). seed: the generator that picks the kept samples.
+    """
+
+    def __init__(self, model, num_timesteps, layers=None, record_samples=0, seed=0):
+        if int(num_timesteps) < 1:
+            raise ValueError("num_timesteps must be >= 1")
+        self.model = model
+        self.num_timesteps = int(num_timesteps)
+        self.record_samples = int(record_samples)
+        self._rng = np.random.default_rng(seed)
+        if layers is None:
+            keep = default_layer_filter
+        elif callable(layers):
+            keep = layers
+        else:
+            wanted = set(layers)
+            keep = lambda name, module: name in wanted  # noqa: E731
+        self._modules = [(name, m) for name, m in model.named_modules() if keep(name, m)]
+        if layers is not None and not callable(layers):
+            missing = set(layers) - {name for name, _ in self._modules}
+            if missing:
+                raise ValueError(f"no module named {sorted(missing)}")
+        self._handles = []
+        self._timestep = None
+        self._acc = {}  # (name, t) -> _Accumulator
+
+    # -- hooks ------------------------------------------------------------------------------------------------
+    def attach(self):
+        """Register the forward hooks (idempotent)."""
+        if not self._handles:
+            for name, module in self._modules:
+                self._handles.append(module.register_forward_hook(self._make_hook(name)))
+        return self
+
+    def detach(self):
+        """Remove the forward hooks; the statistics recorded so far are kept."""
+        for h in self._handles:
+            h.remove()
+        self._handles = []
+
+    def __enter__(self):
+        return self.attach()
+
+    def __exit__(self, *exc):
+        self.detach()
+        return False
+
+    def _make_hook(self, name):
+        def hook(module, inputs, output):
+            if self._timestep is None:
+                return None
+            x = inputs[0] if isinstance(inputs, (tuple, list)) else inputs
+            acc = self._acc.setdefault((name, self._timestep), _Accumulator())
+            acc.add(_to_numpy(x), self.record_samples, self._rng)
+            return None
+        return hook
+
+    # -- timesteps --------------------------------------------------------------------------------------------
+    def set_timestep(self, t):
+        """Attribute the following forward passes to timestep t (None pauses recording)."""
+        if t is not None and not 0 <= int(t) < self.num_timesteps:
+            raise ValueError(f"timestep {t} is outside [0, {self.num_timesteps})")
+        self._timestep = None if t is None else int(t)
+
+    @contextlib.contextmanager
+    def timestep(self, t):
+        """``with recorder.timestep(t): model(...)`` records the forward passes inside at timestep t."""
+        previous = self._timestep
+        self.set_timestep(t)
+        try:
+            yield self
+        finally:
+            self._timestep = previous
+
+    # -- results ----------------------------------------------------------------------------------------------
+    @property
+    def layer_names(self):
+        return [name for name, _ in self._modules]
+
+    def to_dict(self):
+        """The calibration document. ValueError names the first layer and timestep that saw no input."""
+        layers = {}
+        for name, _ in self._modules:
+            entry = {"min": [], "max": [], "mean": [], "std": []}
+            if self.record_samples:
+                entry["samples"] = []
+            for t in range(self.num_timesteps):
+                acc = self._acc.get((name, t))
+                if acc is None or acc.count == 0:
+                    raise ValueError(f"layer {name!r} has no recorded input at timestep {t}")
+                mn, mx, mean, std = acc.stats()
+                entry["min"].append(mn)
+                entry["max"].append(mx)
+                entry["mean"].append(mean)
+                entry["std"].append(std)
+                if self.record_samples:
+                    entry["samples"].append(acc.samples)
+            layers[name] = entry
+        return {"format": FORMAT, "num_timesteps": self.num_timesteps, "layers": layers}
+
+    def save(self, path):
+        """Write the calibration JSON to path (floats written with 9 significant digits, enough for binary32)."""
+        doc = self.to_dict()
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(_round_floats(doc), f, separators=(",", ":"))
+            f.write("\n")
+        return path
+
+
+def _round_floats(obj):
+    if isinstance(obj, float):
+        return float(f"{obj:.9g}")
+    if isinstance(obj, dict):
+        return {k: _round_floats(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_round_floats(v) for v in obj]
+    return obj
