@@ -190,10 +190,9 @@ fn layer_below_min_accuracy_with_fail_fast_is_a_quality_error() {
     assert!(!output.exists());
 }
 
-/// arrowquant.h: "*report receives the quality report ..., also on AQ_ERR_QUALITY". The library does not set it
-/// on that path yet (capi/src/model.cpp writes *report only on success).
+/// arrowquant.h: "*report receives the quality report ..., also on AQ_ERR_QUALITY" (the partial report names the
+/// failing layer).
 #[test]
-#[ignore = "libarrowquant returns no report with AQ_ERR_QUALITY yet (capi/src/model.cpp)"]
 fn quality_failure_carries_the_report_in_the_error() {
     let (e, _) = quality_failure(&scratch("pipeline_quality_report"));
     assert_eq!(e.status(), Status::Quality, "{e}");
