@@ -12,6 +12,7 @@
 
 #include "hwy/highway.h"
 #include "kernels/kernels.hpp"
+#include "kernels/search.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace aq::kernels {
@@ -175,6 +176,10 @@ void FitSumsImpl(const float* HWY_RESTRICT x, size_t n, float offset, float inv,
   }
   out->sum_l = sl;
   out->sum_ll = sll;
+}
+
+void Search(const float* HWY_RESTRICT x, size_t n, float mn, float mx, uint32_t maxq, float* scale, float* offset) {
+  search_group(FitSumsImpl, x, n, mn, mx, maxq, scale, offset);
 }
 
 void Dequant(const uint8_t* HWY_RESTRICT codes, size_t n, float offset, float scale, float* HWY_RESTRICT dst) {

@@ -12,6 +12,7 @@ namespace aq::kernels {
 HWY_EXPORT(MinMax);
 HWY_EXPORT(Encode);
 HWY_EXPORT(FitSumsImpl);
+HWY_EXPORT(Search);
 HWY_EXPORT(Dequant);
 HWY_EXPORT(F16ToF32);
 HWY_EXPORT(BF16ToF32);
@@ -28,6 +29,9 @@ void DEncode(const float* x, std::size_t n, float offset, float scale, float inv
 void DFitSums(const float* x, std::size_t n, float offset, float inv, uint32_t maxq, FitSums* out) {
   HWY_DYNAMIC_DISPATCH(FitSumsImpl)(x, n, offset, inv, maxq, out);
 }
+void DSearch(const float* x, std::size_t n, float mn, float mx, uint32_t maxq, float* scale, float* offset) {
+  HWY_DYNAMIC_DISPATCH(Search)(x, n, mn, mx, maxq, scale, offset);
+}
 void DDequant(const uint8_t* codes, std::size_t n, float offset, float scale, float* dst) {
   HWY_DYNAMIC_DISPATCH(Dequant)(codes, n, offset, scale, dst);
 }
@@ -36,7 +40,7 @@ void DBF16(const uint16_t* src, std::size_t n, float* dst) { HWY_DYNAMIC_DISPATC
 }  // namespace
 
 const Table& simd() {
-  static const Table t{DMinMax, DEncode, DFitSums, DDequant, DF16, DBF16};
+  static const Table t{DMinMax, DEncode, DFitSums, DSearch, DDequant, DF16, DBF16};
   return t;
 }
 

@@ -5,6 +5,7 @@
 
 #include "arrowquant/fp16.hpp"
 #include "kernels/kernels.hpp"
+#include "kernels/search.hpp"
 
 namespace aq::kernels {
 namespace {
@@ -64,6 +65,10 @@ void ref_fit_sums(const float* x, std::size_t n, float offset, float inv, uint32
   out->sum_ll = sll;
 }
 
+void ref_search(const float* x, std::size_t n, float mn, float mx, uint32_t maxq, float* scale, float* offset) {
+  search_group(ref_fit_sums, x, n, mn, mx, maxq, scale, offset);
+}
+
 void ref_dequant(const uint8_t* codes, std::size_t n, float offset, float scale, float* dst) {
   for (std::size_t i = 0; i < n; ++i) dst[i] = offset + static_cast<float>(codes[i]) * scale;
 }
@@ -79,7 +84,7 @@ void ref_bf16(const uint16_t* src, std::size_t n, float* dst) {
 }  // namespace
 
 const Table& reference() {
-  static const Table t{ref_min_max, ref_encode, ref_fit_sums, ref_dequant, ref_f16, ref_bf16};
+  static const Table t{ref_min_max, ref_encode, ref_fit_sums, ref_search, ref_dequant, ref_f16, ref_bf16};
   return t;
 }
 

@@ -39,6 +39,8 @@ struct Table {
                  uint8_t* codes, StatLanes* lanes, float* max_abs);
   // Codes for a candidate (offset, inv) as in encode, and their fit sums (xl zeroed first).
   void (*fit_sums)(const float* x, std::size_t n, float offset, float inv, uint32_t maxq, FitSums* out);
+  // The `search` choice of (scale, offset) for one group with min mn and max mx (kernels/search.hpp).
+  void (*search)(const float* x, std::size_t n, float mn, float mx, uint32_t maxq, float* scale, float* offset);
   // dst[i] = offset + codes[i] * scale
   void (*dequant)(const uint8_t* codes, std::size_t n, float offset, float scale, float* dst);
   // F16 / BF16 bits to f32 (finite inputs exact on every target).

@@ -18,6 +18,7 @@
 #include "arrowquant/quantize.hpp"
 #include "kernels/kernels.hpp"
 #include "kernels/quantize_impl.hpp"
+#include "kernels/search.hpp"
 
 namespace aq {
 
@@ -207,62 +208,12 @@ struct GroupParams {
   float offset;
 };
 
-// Sum of the 16 virtual lanes in binary64, as a fixed pairwise tree (short dependency chains, same order on
-// every target).
-double fold(const float* lanes) {
-  double a[8];
-  for (std::size_t l = 0; l < 8; ++l) a[l] = static_cast<double>(lanes[l]) + static_cast<double>(lanes[l + 8]);
-  for (std::size_t l = 0; l < 4; ++l) a[l] += a[l + 4];
-  return (a[0] + a[2]) + (a[1] + a[3]);
-}
+double fold(const float* lanes) { return kernels::fold_lanes(lanes); }
 
-// Parameters minimising the squared error of the group (deterministic): a fixed sweep of inverse scales
-// around the min/max one, each followed by the least-squares (scale, offset) for the codes it produces, then
-// refinement rounds (codes for the best pair, refit). Every decision is made here, in scalar double arithmetic
-// on sums whose order is fixed (kernels.hpp).
 GroupParams search_params(const Table& k, const float* x, std::size_t n, float mn, float mx, uint32_t maxq) {
-  const float range = mx - mn;
-  GroupParams best{range / static_cast<float>(maxq), mn};
-  if (!(range > 0.0f)) return best;
-  // Sums of x and x^2 in 8 interleaved partial sums (independent chains), combined in a fixed order.
-  double px[8] = {0}, pxx[8] = {0};
-  for (std::size_t i = 0; i < n; ++i) {
-    const double v = x[i];
-    px[i & 7] += v;
-    pxx[i & 7] += v * v;
-  }
-  const double sx = ((px[0] + px[4]) + (px[2] + px[6])) + ((px[1] + px[5]) + (px[3] + px[7]));
-  const double sxx = ((pxx[0] + pxx[4]) + (pxx[2] + pxx[6])) + ((pxx[1] + pxx[5]) + (pxx[3] + pxx[7]));
-  const double dn = static_cast<double>(n);
-  double best_err = std::numeric_limits<double>::infinity();
-  FitSums fs;
-  auto try_fit = [&](float offset, float inv) {
-    k.fit_sums(x, n, offset, inv, maxq, &fs);
-    const double sl = fs.sum_l, sll = fs.sum_ll, sxl = fold(fs.xl);
-    const double det = dn * sll - sl * sl;
-    if (!(det > 0)) return;
-    const double inv_det = 1.0 / det;
-    const double s = (dn * sxl - sl * sx) * inv_det;
-    const double m = (sll * sx - sl * sxl) * inv_det;
-    if (!(s > 0)) return;
-    const double err = sxx - 2 * s * sxl - 2 * m * sx + s * s * sll + 2 * s * m * sl + dn * m * m;
-    if (err < best_err) {
-      best_err = err;
-      best = GroupParams{static_cast<float>(s), static_cast<float>(m)};
-    }
-  };
-  // 10 inverse scales from (maxq - 0.9)/range to (maxq + 0.9)/range, then 3 refinement rounds (the grid was
-  // chosen on the benchmark's Gaussian and Student-t data, docs/benchmarks.md).
-  constexpr int kSteps = 10;
-  for (int step = 0; step < kSteps; ++step) {
-    const float iscale = (static_cast<float>(maxq) + (-0.9f + 0.2f * static_cast<float>(step))) / range;
-    try_fit(mn, iscale);
-  }
-  for (int round = 0; round < 3; ++round) {
-    const GroupParams cur = best;
-    try_fit(cur.offset, 1.0f / cur.scale);
-  }
-  return best;
+  GroupParams p;
+  k.search(x, n, mn, mx, maxq, &p.scale, &p.offset);
+  return p;
 }
 
 struct Job {
