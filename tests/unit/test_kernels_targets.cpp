@@ -70,6 +70,7 @@ BOOST_AUTO_TEST_CASE(quantize_driver_matches_scalar_reference_on_every_target) {
   x[9] = 0.0f;
   x[10] = 1e-40f;
   for (int i = 320; i < 420; ++i) x[i] = 0.125f;
+  for (int i = 640; i < 700; ++i) x[i] = 1e25f * x[i];  // squares overflow binary32: the scaled-statistics path
   std::vector<uint16_t> h(x.size()), b(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
     h[i] = aq::f32_to_f16(x[i]);
@@ -111,8 +112,8 @@ BOOST_AUTO_TEST_CASE(primitives_match_scalar_reference_on_every_target) {
       std::vector<uint8_t> c1(n), c2(n);
       float m1 = 0, m2 = 0;
       const float scale = (mx1 - mn1) / 15.0f;
-      R.encode(x.data(), n, mn1, scale, 1.0f / scale, 15, c1.data(), &l1, &m1);
-      S.encode(x.data(), n, mn1, scale, 1.0f / scale, 15, c2.data(), &l2, &m2);
+      R.encode(x.data(), n, mn1, scale, 1.0f / scale, 15, 0.5f, c1.data(), &l1, &m1);
+      S.encode(x.data(), n, mn1, scale, 1.0f / scale, 15, 0.5f, c2.data(), &l2, &m2);
       BOOST_TEST(c1 == c2);
       BOOST_TEST(std::memcmp(&l1, &l2, sizeof(l1)) == 0);
       BOOST_TEST(m1 == m2);
@@ -128,8 +129,8 @@ BOOST_AUTO_TEST_CASE(primitives_match_scalar_reference_on_every_target) {
     aq::kernels::StatLanes l1{}, l2{};
     std::vector<uint8_t> c1(halves.size()), c2(halves.size());
     float m1 = 0, m2 = 0;
-    R.encode(halves.data(), halves.size(), 0.0f, 1.0f, 1.0f, 255, c1.data(), &l1, &m1);
-    S.encode(halves.data(), halves.size(), 0.0f, 1.0f, 1.0f, 255, c2.data(), &l2, &m2);
+    R.encode(halves.data(), halves.size(), 0.0f, 1.0f, 1.0f, 255, 1.0f, c1.data(), &l1, &m1);
+    S.encode(halves.data(), halves.size(), 0.0f, 1.0f, 1.0f, 255, 1.0f, c2.data(), &l2, &m2);
     BOOST_TEST(c1 == c2);
     BOOST_TEST(c1[1] == 0);   // 0.5 -> 0
     BOOST_TEST(c1[3] == 2);   // 1.5 -> 2

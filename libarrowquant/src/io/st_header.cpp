@@ -144,8 +144,9 @@ Header parse_header(const uint8_t* data, uint64_t file_size, const std::string& 
   const bj::value root = aq::json::parse_strict(text, label + ": header", Status::format, lim);
   if (!root.is_object()) fail(Status::format, label + ": header: must be a JSON object, got " + kind_name(root));
   const bj::object& obj = root.get_object();
-  if (obj.size() > kMaxTensors + 1)
-    fail(Status::format, label + ": header: " + std::to_string(obj.size()) + " entries exceed the cap of " +
+  const uint64_t tensor_entries = obj.size() - (obj.contains("__metadata__") ? 1 : 0);
+  if (tensor_entries > kMaxTensors)
+    fail(Status::format, label + ": header: " + std::to_string(tensor_entries) + " entries exceed the cap of " +
                              std::to_string(kMaxTensors) + " tensors");
 
   for (const auto& kv : obj) {

@@ -73,7 +73,7 @@ struct VLaneAcc {
 };
 
 void Encode(const float* HWY_RESTRICT x, size_t n, float offset, float scale, float inv, uint32_t maxq,
-            uint8_t* HWY_RESTRICT codes, StatLanes* HWY_RESTRICT lanes, float* max_abs) {
+            float stat_scale, uint8_t* HWY_RESTRICT codes, StatLanes* HWY_RESTRICT lanes, float* max_abs) {
   using D = hn::ScalableTag<float>;
   const D d;
   const hn::Rebind<int32_t, D> di;
@@ -88,6 +88,7 @@ void Encode(const float* HWY_RESTRICT x, size_t n, float offset, float scale, fl
   const auto vmaxq = hn::Set(d, static_cast<float>(maxq));
   const auto vzero = hn::Zero(d);
   const auto vmagic = hn::Set(d, kMagic);
+  const auto vss = hn::Set(d, stat_scale);
   auto vmaxabs = hn::Zero(d);
   VLaneAcc<K, D> sse, energy, recon, dot;
   sse.load(d, lanes->sse);
@@ -105,11 +106,12 @@ void Encode(const float* HWY_RESTRICT x, size_t n, float offset, float scale, fl
       hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, qf)), du8, codes + i + k * kN);
       const auto wh = hn::Add(voff, hn::Mul(qf, vsc));
       const auto e = hn::Sub(w, wh);
-      sse.v[k] = hn::Add(sse.v[k], hn::Mul(e, e));
-      energy.v[k] = hn::Add(energy.v[k], hn::Mul(w, w));
-      recon.v[k] = hn::Add(recon.v[k], hn::Mul(wh, wh));
-      dot.v[k] = hn::Add(dot.v[k], hn::Mul(w, wh));
       vmaxabs = hn::Max(vmaxabs, hn::Abs(e));
+      const auto es = hn::Mul(e, vss), ws = hn::Mul(w, vss), whs = hn::Mul(wh, vss);
+      sse.v[k] = hn::Add(sse.v[k], hn::Mul(es, es));
+      energy.v[k] = hn::Add(energy.v[k], hn::Mul(ws, ws));
+      recon.v[k] = hn::Add(recon.v[k], hn::Mul(whs, whs));
+      dot.v[k] = hn::Add(dot.v[k], hn::Mul(ws, whs));
     }
   }
   sse.store(d, lanes->sse);
@@ -124,11 +126,12 @@ void Encode(const float* HWY_RESTRICT x, size_t n, float offset, float scale, fl
     codes[i] = static_cast<uint8_t>(qf);
     const float wh = offset + qf * scale;
     const float e = w - wh;
+    const float es = e * stat_scale, ws = w * stat_scale, whs = wh * stat_scale;
     const size_t l = i % kVLanes;
-    lanes->sse[l] = lanes->sse[l] + e * e;
-    lanes->energy[l] = lanes->energy[l] + w * w;
-    lanes->recon[l] = lanes->recon[l] + wh * wh;
-    lanes->dot[l] = lanes->dot[l] + w * wh;
+    lanes->sse[l] = lanes->sse[l] + es * es;
+    lanes->energy[l] = lanes->energy[l] + ws * ws;
+    lanes->recon[l] = lanes->recon[l] + whs * whs;
+    lanes->dot[l] = lanes->dot[l] + ws * whs;
     const float ae = std::fabs(e);
     m = ae > m ? ae : m;
   }

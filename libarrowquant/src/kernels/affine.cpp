@@ -22,9 +22,9 @@ namespace {
 bool DMinMax(const float* x, std::size_t n, float* mn, float* mx) {
   return HWY_DYNAMIC_DISPATCH(MinMax)(x, n, mn, mx);
 }
-void DEncode(const float* x, std::size_t n, float offset, float scale, float inv, uint32_t maxq, uint8_t* codes,
-             StatLanes* lanes, float* max_abs) {
-  HWY_DYNAMIC_DISPATCH(Encode)(x, n, offset, scale, inv, maxq, codes, lanes, max_abs);
+void DEncode(const float* x, std::size_t n, float offset, float scale, float inv, uint32_t maxq, float stat_scale,
+             uint8_t* codes, StatLanes* lanes, float* max_abs) {
+  HWY_DYNAMIC_DISPATCH(Encode)(x, n, offset, scale, inv, maxq, stat_scale, codes, lanes, max_abs);
 }
 void DFitSums(const float* x, std::size_t n, float offset, float inv, uint32_t maxq, FitSums* out) {
   HWY_DYNAMIC_DISPATCH(FitSumsImpl)(x, n, offset, inv, maxq, out);

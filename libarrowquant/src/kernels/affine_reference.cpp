@@ -32,8 +32,8 @@ bool ref_min_max(const float* x, std::size_t n, float* mn, float* mx) {
   return finite;
 }
 
-void ref_encode(const float* x, std::size_t n, float offset, float scale, float inv, uint32_t maxq, uint8_t* codes,
-                StatLanes* lanes, float* max_abs) {
+void ref_encode(const float* x, std::size_t n, float offset, float scale, float inv, uint32_t maxq,
+                float stat_scale, uint8_t* codes, StatLanes* lanes, float* max_abs) {
   const float fmaxq = static_cast<float>(maxq);
   for (std::size_t i = 0; i < n; ++i) {
     const float w = x[i];
@@ -41,11 +41,12 @@ void ref_encode(const float* x, std::size_t n, float offset, float scale, float 
     codes[i] = static_cast<uint8_t>(q);
     const float wh = offset + q * scale;
     const float e = w - wh;
+    const float es = e * stat_scale, ws = w * stat_scale, whs = wh * stat_scale;
     const std::size_t l = i % kVLanes;
-    lanes->sse[l] = lanes->sse[l] + e * e;
-    lanes->energy[l] = lanes->energy[l] + w * w;
-    lanes->recon[l] = lanes->recon[l] + wh * wh;
-    lanes->dot[l] = lanes->dot[l] + w * wh;
+    lanes->sse[l] = lanes->sse[l] + es * es;
+    lanes->energy[l] = lanes->energy[l] + ws * ws;
+    lanes->recon[l] = lanes->recon[l] + whs * whs;
+    lanes->dot[l] = lanes->dot[l] + ws * whs;
     const float ae = std::fabs(e);
     if (ae > *max_abs) *max_abs = ae;
   }

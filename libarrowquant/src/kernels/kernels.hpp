@@ -34,9 +34,10 @@ struct Table {
   // min and max of x[0..n) (+0 for zeros of either sign); returns false if some value is NaN or infinite.
   bool (*min_max)(const float* x, std::size_t n, float* mn, float* mx);
   // codes[i] = clamp(nearest_even((x[i] - offset) * inv), 0, maxq); w_hat = offset + code * scale; adds the
-  // error statistics into lanes; raises *max_abs to the largest |x - w_hat|.
+  // error statistics of (x, w_hat) multiplied by stat_scale (a power of two: 1 except for groups whose squares
+  // would overflow binary32) into lanes; raises *max_abs to the largest |x - w_hat|.
   void (*encode)(const float* x, std::size_t n, float offset, float scale, float inv, uint32_t maxq,
-                 uint8_t* codes, StatLanes* lanes, float* max_abs);
+                 float stat_scale, uint8_t* codes, StatLanes* lanes, float* max_abs);
   // Codes for a candidate (offset, inv) as in encode, and their fit sums (xl zeroed first).
   void (*fit_sums)(const float* x, std::size_t n, float offset, float inv, uint32_t maxq, FitSums* out);
   // The `search` choice of (scale, offset) for one group with min mn and max mx (kernels/search.hpp).

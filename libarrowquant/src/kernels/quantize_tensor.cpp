@@ -210,6 +210,15 @@ struct GroupParams {
 
 double fold(const float* lanes) { return kernels::fold_lanes(lanes); }
 
+// Adds the virtual lanes (times factor) to the row's binary64 sums and clears them.
+void fold_into(StatLanes& lanes, double factor, ErrorStats* row) {
+  row->sse += fold(lanes.sse) * factor;
+  row->energy += fold(lanes.energy) * factor;
+  row->recon_energy += fold(lanes.recon) * factor;
+  row->dot += fold(lanes.dot) * factor;
+  std::memset(&lanes, 0, sizeof(lanes));
+}
+
 GroupParams search_params(const Table& k, const float* x, std::size_t n, float mn, float mx, uint32_t maxq) {
   GroupParams p;
   k.search(x, n, mn, mx, maxq, &p.scale, &p.offset);
@@ -344,6 +353,7 @@ bool quantize_row(const Job& j, uint64_t r, const float* x, uint8_t* codes_row, 
   const uint64_t gpr = q.groups_per_row;
   StatLanes lanes;
   std::memset(&lanes, 0, sizeof(lanes));
+  ErrorStats row;
   float max_abs = 0.0f;
   GroupParams raw[kMaxSubsPerSuper], eff[kMaxSubsPerSuper];
   float gmin[kMaxSubsPerSuper], gmax[kMaxSubsPerSuper];
@@ -387,19 +397,26 @@ bool quantize_row(const Job& j, uint64_t r, const float* x, uint8_t* codes_row, 
       const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(gsize, j.cols - begin));
       q.scales[r * gpr + g0 + g] = eff[g].scale;
       q.offsets[r * gpr + g0 + g] = eff[g].offset;
-      k.encode(x + begin, n, eff[g].offset, eff[g].scale, safe_inv(eff[g].scale), j.maxq, codes_row + begin, &lanes,
-               &max_abs);
+      // Squares of weights above 2^60 would overflow the binary32 lanes: such a group is accumulated scaled by a
+      // power of two on its own (exact) and folded into the row's binary64 sums with the inverse factor.
+      const float amax = std::max(std::fabs(gmin[g]), std::fabs(gmax[g]));
+      if (amax > 0x1p60f) {
+        fold_into(lanes, 1.0, &row);
+        const int e = std::ilogb(amax) + 1;
+        k.encode(x + begin, n, eff[g].offset, eff[g].scale, safe_inv(eff[g].scale), j.maxq, std::ldexp(1.0f, -e),
+                 codes_row + begin, &lanes, &max_abs);
+        fold_into(lanes, std::ldexp(1.0, 2 * e), &row);
+      } else {
+        k.encode(x + begin, n, eff[g].offset, eff[g].scale, safe_inv(eff[g].scale), j.maxq, 1.0f, codes_row + begin,
+                 &lanes, &max_abs);
+      }
     }
   }
   detail::pack_codes(codes_row, j.cols, j.bits, &q.codes[r * q.row_bytes]);
-  ErrorStats s;
-  s.sse = fold(lanes.sse);
-  s.energy = fold(lanes.energy);
-  s.recon_energy = fold(lanes.recon);
-  s.dot = fold(lanes.dot);
-  s.max_abs = max_abs;
-  s.count = j.cols;
-  rs->merge(s);
+  fold_into(lanes, 1.0, &row);
+  row.max_abs = max_abs;
+  row.count = j.cols;
+  rs->merge(row);
   return true;
 }
 

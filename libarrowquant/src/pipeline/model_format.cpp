@@ -76,17 +76,21 @@ QuantizedTensor read_quantized(const st::Reader& r, const std::string& name, con
   if (pd != "F16" && pd != "F32") fail(Status::format, what + ": params_dtype must be F16 or F32");
   const int64_t rows = get_int("rows"), cols = get_int("cols");
   if (rows <= 0 || cols <= 0) fail(Status::format, what + ": rows and cols must be positive");
-  if (shape) {
+  std::vector<uint64_t> shape_local;
+  if (!shape) shape = &shape_local;  // the shape is always checked against rows x cols
+  {
     shape->clear();
     const auto* s = o.if_contains("shape");
     if (!s || !s->is_array()) fail(Status::format, what + ": metadata field shape missing");
-    uint64_t prod = 1;
+    uint64_t prod = 1, rc = 0;
     for (const auto& d : s->as_array()) {
       if (!d.is_int64() || d.as_int64() < 0) fail(Status::format, what + ": shape must hold non-negative integers");
       shape->push_back(static_cast<uint64_t>(d.as_int64()));
-      prod *= static_cast<uint64_t>(d.as_int64());
+      if (__builtin_mul_overflow(prod, static_cast<uint64_t>(d.as_int64()), &prod))
+        fail(Status::format, what + ": shape: element count overflows 64 bits");
     }
-    if (prod != uint64_t(rows) * uint64_t(cols)) fail(Status::format, what + ": shape does not match rows x cols");
+    if (__builtin_mul_overflow(uint64_t(rows), uint64_t(cols), &rc) || prod != rc)
+      fail(Status::format, what + ": shape does not match rows x cols");
   }
   if (orig_dtype) *orig_dtype = get_str("dtype");
   const st::TensorInfo& qw = part(r, name, ".qweight");
