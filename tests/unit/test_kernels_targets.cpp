@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE kernels_targets
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <cstring>
 #include <hwy/highway.h>
 #include <hwy/targets.h>
@@ -70,7 +71,6 @@ BOOST_AUTO_TEST_CASE(quantize_driver_matches_scalar_reference_on_every_target) {
   x[9] = 0.0f;
   x[10] = 1e-40f;
   for (int i = 320; i < 420; ++i) x[i] = 0.125f;
-  for (int i = 640; i < 700; ++i) x[i] = 1e25f * x[i];  // squares overflow binary32: the scaled-statistics path
   std::vector<uint16_t> h(x.size()), b(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
     h[i] = aq::f32_to_f16(x[i]);
@@ -136,5 +136,20 @@ BOOST_AUTO_TEST_CASE(primitives_match_scalar_reference_on_every_target) {
     BOOST_TEST(c1[3] == 2);   // 1.5 -> 2
     BOOST_TEST(c1[5] == 2);   // 2.5 -> 2
     BOOST_TEST(c1.back() == 0);  // 0.49999997 -> 0
+  });
+}
+
+BOOST_AUTO_TEST_CASE(scaled_statistics_of_huge_groups_match_on_every_target) {
+  std::vector<float> x = aqtest::gaussian(3 * 300, 0.02, 11);
+  for (int i = 340; i < 400; ++i) x[i] = 1e25f * x[i];  // squares overflow binary32: the scaled-statistics path
+  for_each_target([&] {
+    for (aq::Mode m : {aq::Mode::rtn, aq::Mode::search}) {
+      aq::QuantSpec spec{4, 64, m, aq::ParamFormat::automatic};
+      auto ref = aq::detail::quantize_with(aq::kernels::reference(), x.data(), aq::DType::f32, 3, 300, spec, 1);
+      auto got = aq::detail::quantize_with(aq::kernels::simd(), x.data(), aq::DType::f32, 3, 300, spec, 2);
+      require_same(ref, got, std::string("huge group, mode ") + aq::mode_name(m));
+      BOOST_TEST(std::isfinite(got.stats.energy));
+      BOOST_TEST(std::isfinite(got.stats.sse));
+    }
   });
 }
