@@ -178,7 +178,7 @@ pub const AQ_INTERPOLATION_SIGMOID: aq_interpolation = 2;
 pub type aq_interpolation = ::std::os::raw::c_uint;
 pub const AQ_BETA_SCHEDULE_LINEAR: aq_beta_schedule_kind = 0;
 pub const AQ_BETA_SCHEDULE_COSINE: aq_beta_schedule_kind = 1;
-/// β schedule of the forward diffusion process. Values are stable.
+/// beta schedule of the forward diffusion process. Values are stable.
 pub type aq_beta_schedule_kind = ::std::os::raw::c_uint;
 pub const AQ_SEVERITY_LOW: aq_severity = 0;
 pub const AQ_SEVERITY_MEDIUM: aq_severity = 1;
@@ -191,34 +191,37 @@ pub const AQ_STAGE_OPTIMIZED: aq_stage = 2;
 /// Stage of a layer's parameters: from the statistics, after Phase 2, after Phase 3. Values are stable.
 pub type aq_stage = ::std::os::raw::c_uint;
 unsafe extern "C" {
-    /** Lower-case names ("linear", "cubic", "sigmoid" / "linear", "cosine" / "low", "medium", "high"); static
-  storage; "unknown" for other values.*/
+    /// Name of an interpolation: "linear", "cubic" or "sigmoid"; static storage; "unknown" for other values.
     pub fn aq_interpolation_name(
         method: aq_interpolation,
     ) -> *const ::std::os::raw::c_char;
 }
 unsafe extern "C" {
+    /// Name of a beta schedule: "linear" or "cosine"; static storage; "unknown" for other values.
     pub fn aq_beta_schedule_name(
         kind: aq_beta_schedule_kind,
     ) -> *const ::std::os::raw::c_char;
 }
 unsafe extern "C" {
+    /// Name of a severity: "low", "medium" or "high"; static storage; "unknown" for other values.
     pub fn aq_severity_name(severity: aq_severity) -> *const ::std::os::raw::c_char;
 }
 unsafe extern "C" {
-    /// Parse the names above (exact, lower case); an unknown name is AQ_ERR_INVALID_ARGUMENT.
+    /// Parse an interpolation name (exact, lower case); an unknown name is AQ_ERR_INVALID_ARGUMENT.
     pub fn aq_interpolation_from_name(
         name: *const ::std::os::raw::c_char,
         out: *mut aq_interpolation,
     ) -> aq_status;
 }
 unsafe extern "C" {
+    /// Parse a beta schedule name (exact, lower case); an unknown name is AQ_ERR_INVALID_ARGUMENT.
     pub fn aq_beta_schedule_from_name(
         name: *const ::std::os::raw::c_char,
         out: *mut aq_beta_schedule_kind,
     ) -> aq_status;
 }
 unsafe extern "C" {
+    /// Parse a severity name (exact, lower case); an unknown name is AQ_ERR_INVALID_ARGUMENT.
     pub fn aq_severity_from_name(
         name: *const ::std::os::raw::c_char,
         out: *mut aq_severity,
@@ -429,7 +432,7 @@ unsafe extern "C" {
     ) -> aq_status;
 }
 unsafe extern "C" {
-    /// Views of the scales and of the zero points (count = number of groups).
+    /// View of the scales, one per group (valid until the handle is freed).
     pub fn aq_tg_params_scales(
         params: *const aq_tg_params,
         data: *mut *const f32,
@@ -437,6 +440,7 @@ unsafe extern "C" {
     ) -> aq_status;
 }
 unsafe extern "C" {
+    /// View of the zero points, one per group (valid until the handle is freed).
     pub fn aq_tg_params_zero_points(
         params: *const aq_tg_params,
         data: *mut *const f32,
@@ -484,7 +488,7 @@ unsafe extern "C" {
     ) -> aq_status;
 }
 unsafe extern "C" {
-    /// Views of the n - 1 boundary scores, scale jumps and zero-point jumps (every boundary, not only violations).
+    /// View of the n - 1 boundary scores (empty for a single group).
     pub fn aq_markov_report_boundary_scores(
         report: *const aq_markov_report,
         data: *mut *const f32,
@@ -492,6 +496,7 @@ unsafe extern "C" {
     ) -> aq_status;
 }
 unsafe extern "C" {
+    /// View of the n - 1 scale jumps of every boundary (not only of the violations).
     pub fn aq_markov_report_scale_jumps(
         report: *const aq_markov_report,
         data: *mut *const f32,
@@ -499,6 +504,7 @@ unsafe extern "C" {
     ) -> aq_status;
 }
 unsafe extern "C" {
+    /// View of the n - 1 zero-point jumps of every boundary.
     pub fn aq_markov_report_zero_point_jumps(
         report: *const aq_markov_report,
         data: *mut *const f32,
@@ -837,8 +843,8 @@ pub struct aq_layer_result {
     _unused: [u8; 0],
 }
 unsafe extern "C" {
-    /** Time-aware parameters of one layer: params from stats (config's num_time_groups, activation_bits) →
-  Phase 1 validation → Phase 2 smoothing → Phase 3 optimization → validation again, each phase per its
+    /** Time-aware parameters of one layer: params from stats (config's num_time_groups, activation_bits) ->
+  Phase 1 validation -> Phase 2 smoothing -> Phase 3 optimization -> validation again, each phase per its
   config switch (validation on, smoothing and optimization off by default). seed selects the data drawn from
   statistics (use a per-layer value).*/
     pub fn aq_timeaware_layer(
@@ -1173,4 +1179,62 @@ unsafe extern "C" {
 unsafe extern "C" {
     /// Release a model. NULL is a no-op.
     pub fn aq_model_free(model: *mut aq_model);
+}
+unsafe extern "C" {
+    /** The seed's baseline-metrics JSON (model_name, bit_width, num_time_groups, smoothness_score, violation_count,
+  violations with their layer, boundary_scores, cosine_similarity, compression_ratio, model_size_mb,
+  quantization_time_s, min/max/mean/std_boundary_score, common_violation_patterns, and per-layer detail in
+  "layers") from the quality report of aq_quantize_model run with time-aware parameters and Phase 1 validation
+  on (phases 2-3 off for a baseline; if they ran, the metrics before them are used). model_name may be NULL:
+  the name is then derived from the report's input path. AQ_ERR_FORMAT when quality_report_json is not a
+  quality report, AQ_ERR_INVALID_ARGUMENT when it holds no Phase 1 metrics.*/
+    pub fn aq_baseline_metrics(
+        quality_report_json: *const ::std::os::raw::c_char,
+        model_name: *const ::std::os::raw::c_char,
+        out: *mut *mut aq_report,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** A self-contained HTML page (inline CSS and SVG; no script, no network access) from any of: the quality report,
+  the baseline-metrics JSON and the accuracy-study JSON (each may be NULL, not all). It holds the smoothness
+  banner (green >= 0.78, yellow >= 0.65, red below), metric cards, the violations table and SVG charts of the
+  boundary scores, of scale and zero point across time groups for the least smooth layers, of per-layer SQNR
+  and bits, and of the error accumulation of the accuracy study. title may be NULL (a default names the
+  model). The HTML text is read with aq_report_json.*/
+    pub fn aq_html_report(
+        quality_report_json: *const ::std::os::raw::c_char,
+        baseline_json: *const ::std::os::raw::c_char,
+        accuracy_json: *const ::std::os::raw::c_char,
+        title: *const ::std::os::raw::c_char,
+        out: *mut *mut aq_report,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** aq_html_report written to path atomically (a temporary file in the same directory, fsync, rename): a failed
+  call leaves nothing under path.*/
+    pub fn aq_html_report_write(
+        quality_report_json: *const ::std::os::raw::c_char,
+        baseline_json: *const ::std::os::raw::c_char,
+        accuracy_json: *const ::std::os::raw::c_char,
+        title: *const ::std::os::raw::c_char,
+        path: *const ::std::os::raw::c_char,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** The accuracy study of docs/accuracy.md on an unquantized model (a .safetensors file, an index or a directory):
+  the time-group parameters of four variants (baseline, smoothing, optimization, both) compared by Phase 1
+  metrics and by the error they accumulate along a simulated reverse diffusion driven by the model's own
+  linear layers, against the full-precision chain with the same noise. config may be NULL (defaults; bit_width,
+  group_size, mode, num_time_groups, num_timesteps, activation_bits, the beta schedule, calibration_data_std and
+  the phases' settings are used; the phases' enabled flags are set per variant). options_json may be NULL or a
+  JSON object with any of steps, samples, calibration_chains, blocks, block_gain, calibration ("chain",
+  "data-free", "file"), seed, layers, model_metrics. *out receives the study JSON ({"model", "bits",
+  "time_groups", "variants": [{"name", "smoothness_score", "violation_count", "final_relative_error",
+  "error_curve", ...}], ...}). Deterministic for any thread count.*/
+    pub fn aq_accuracy_study(
+        model_path: *const ::std::os::raw::c_char,
+        config: *const aq_config,
+        options_json: *const ::std::os::raw::c_char,
+        out: *mut *mut aq_report,
+    ) -> aq_status;
 }

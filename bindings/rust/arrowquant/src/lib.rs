@@ -77,12 +77,14 @@ mod config;
 mod error;
 mod handle;
 mod pipeline;
+mod report;
 mod tensor;
 pub mod timeaware;
 
 pub use config::{config_keys, Config, ConfigRef};
 pub use error::{Error, Result, Status};
 pub use pipeline::{compare_models, export_dequantized, quantize_model, write_demo_model, Model, Progress, Report};
+pub use report::{accuracy_study, baseline_metrics, html_report, html_report_write};
 pub use tensor::{quantize, quantize_u16, DType, ErrorStats, Format, Mode, QuantizeOptions, Quantized, QuantizedInfo};
 
 use error::{check, static_str};

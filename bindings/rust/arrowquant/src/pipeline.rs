@@ -40,7 +40,7 @@ impl Drop for Report {
 }
 
 impl Report {
-    fn from_raw(p: *mut sys::aq_report) -> Option<Report> {
+    pub(crate) fn from_raw(p: *mut sys::aq_report) -> Option<Report> {
         NonNull::new(p).map(|ptr| Report { ptr })
     }
 
