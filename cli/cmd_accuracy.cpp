@@ -136,19 +136,20 @@ int run_accuracy(int argc, char** argv, int first) {
   std::printf("Calibration: %s\n", string_at(a, "calibration").value_or("-").c_str());
   std::printf("Weights only (no activation quantization): final relative error %s\n\n",
               sci(number_at(a, "reference.weights_only.final_relative_error").value_or(0), 4).c_str());
-  std::printf("  %-13s %-17s %-11s %-13s %-11s %s\n", "variant", "smoothness", "violations", "all layers",
-              "violations", "final rel. error");
+  std::printf("  %-13s %-17s %-11s %-13s %-11s %-17s %s\n", "variant", "smoothness", "violations", "all layers",
+              "violations", "final rel. error", "mean step error");
   if (const auto* vs = at_path(a, "variants"); vs && vs->is_array())
     for (const auto& v : vs->get_array()) {
       auto f = [&](const char* k, int d) {
         auto x = number_at(v, k);
         return x ? fixed(*x, d) : std::string("-");
       };
-      std::printf("  %-13s %-17s %-11s %-13s %-11s %s\n", string_at(v, "name").value_or("?").c_str(),
+      std::printf("  %-13s %-17s %-11s %-13s %-11s %-17s %s\n", string_at(v, "name").value_or("?").c_str(),
                   (f("smoothness_score_before", 4) + " -> " + f("smoothness_score", 4)).c_str(),
                   (f("violation_count_before", 0) + " -> " + f("violation_count", 0)).c_str(),
                   f("model_smoothness_score", 4).c_str(), f("model_violation_count", 0).c_str(),
-                  sci(number_at(v, "final_relative_error").value_or(0), 4).c_str());
+                  sci(number_at(v, "final_relative_error").value_or(0), 4).c_str(),
+                  sci(number_at(v, "mean_step_error").value_or(0), 4).c_str());
     }
   if (auto r = args.value("report")) std::printf("\n  %-12s %s\n", "report", r->c_str());
   if (auto h = args.value("html-report")) std::printf("  %-12s %s\n", "html report", h->c_str());

@@ -1,0 +1,181 @@
+// The HTML report: sections and charts for each document, score bands, escaping, null handling, no script or
+// external resource, determinism, errors.
+#define BOOST_TEST_MODULE report_html
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "arrowquant/error.hpp"
+#include "arrowquant/report.hpp"
+#include "report_fixtures.hpp"
+
+using aqtest::two_layer_quality_report;
+
+namespace {
+
+bool has(const std::string& h, const std::string& s) { return h.find(s) != std::string::npos; }
+
+std::string accuracy_doc() {
+  return R"({"model": "tiny", "bits": 4, "time_groups": 4, "steps": 3, "samples": 2, "calibration": "chain",
+  "denoiser": {"layers": ["u", "d"]},
+  "reference": {"weights_only": {"final_relative_error": 0.01, "error_curve": [0.001, 0.005, 0.01]}},
+  "variants": [
+    {"name": "baseline", "smoothness_score": 0.7, "violation_count": 3, "final_relative_error": 0.02,
+     "error_curve": [0.002, 0.01, 0.02], "step_error_curve": [0.001, 0.002, 0.003], "mean_step_error": 0.002},
+    {"name": "smoothing", "smoothness_score": 0.85, "violation_count": 1, "final_relative_error": 0.03,
+     "error_curve": [0.002, 0.02, 0.03]},
+    {"name": "optimization", "smoothness_score": 0.72, "violation_count": 3, "final_relative_error": null,
+     "error_curve": [0.002, null, 0.02]},
+    {"name": "both", "smoothness_score": 0.9, "violation_count": 0, "final_relative_error": 0.025,
+     "error_curve": [0.002, 0.015, 0.025]}]})";
+}
+
+std::string banner_class(const std::string& h) {
+  const auto a = h.find("id=\"banner\" class=\"banner ");
+  if (a == std::string::npos) return "";
+  const auto s = a + std::string("id=\"banner\" class=\"banner ").size();
+  return h.substr(s, h.find('"', s) - s);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(score_bands_follow_the_seed_interpretation) {
+  BOOST_TEST(std::string(aq::report::score_band(0.95)) == "green");
+  BOOST_TEST(std::string(aq::report::score_band(0.78)) == "green");
+  BOOST_TEST(std::string(aq::report::score_band(0.7799)) == "yellow");
+  BOOST_TEST(std::string(aq::report::score_band(0.65)) == "yellow");
+  BOOST_TEST(std::string(aq::report::score_band(0.6499)) == "red");
+  BOOST_TEST(std::string(aq::report::score_band(std::numeric_limits<double>::quiet_NaN())) == "red");
+}
+
+BOOST_AUTO_TEST_CASE(quality_report_page_has_banner_cards_table_and_charts) {
+  const std::string q = two_layer_quality_report();
+  const std::string h = aq::report::html_report(q, aq::report::baseline_metrics(q), "");
+  for (const char* id : {"id=\"banner\"", "id=\"cards\"", "id=\"violations\"", "id=\"patterns\"",
+                         "id=\"chart-boundary-scores\"", "id=\"chart-scale-0\"", "id=\"chart-zero-point-0\"",
+                         "id=\"chart-scale-1\"", "id=\"chart-layer-sqnr\""})
+    BOOST_TEST(has(h, id), id);
+  BOOST_TEST(!has(h, "id=\"chart-error-accumulation\""));
+  BOOST_TEST(banner_class(h) == "yellow");  // 0.75
+  BOOST_TEST(has(h, "Violations at boundaries: [0, 2]"));
+  BOOST_TEST(has(h, "<tr class=\"violation\">"));
+}
+
+BOOST_AUTO_TEST_CASE(banner_colour_tracks_the_score) {
+  auto with_scores = [](const char* s1, const char* s2) {
+    std::string q = two_layer_quality_report();
+    for (int k = 0; k < 2; ++k) q.replace(q.find("\"smoothness_score\": 0.7"), 23, std::string("\"smoothness_score\": ") + s1);
+    for (int k = 0; k < 2; ++k) q.replace(q.find("\"smoothness_score\": 0.8"), 23, std::string("\"smoothness_score\": ") + s2);
+    return aq::report::html_report(q, "", "");
+  };
+  BOOST_TEST(banner_class(with_scores("0.90", "0.80")) == "green");   // 0.85
+  BOOST_TEST(banner_class(with_scores("0.60", "0.72")) == "yellow");  // 0.66
+  BOOST_TEST(banner_class(with_scores("0.50", "0.60")) == "red");     // 0.55
+}
+
+BOOST_AUTO_TEST_CASE(accuracy_study_page_has_the_error_accumulation_chart) {
+  const std::string h = aq::report::html_report("", "", accuracy_doc());
+  BOOST_TEST(has(h, "id=\"chart-error-accumulation\""));
+  BOOST_TEST(has(h, "id=\"variants\""));
+  for (const char* v : {"baseline", "smoothing", "optimization", "both", "weights only"}) BOOST_TEST(has(h, v), v);
+  BOOST_TEST(banner_class(h) == "yellow");  // the baseline variant's 0.7
+  // One path per series, one move-to per finite stretch: the optimization curve has a gap at its null.
+  std::size_t paths = 0, moves = 0;
+  for (auto p = h.find("<path class=\"series\" d=\""); p != std::string::npos;
+       p = h.find("<path class=\"series\" d=\"", p + 1)) {
+    ++paths;
+    const auto s = p + 24, e = h.find('"', s);
+    for (auto i = s; i < e; ++i) moves += h[i] == 'M';
+  }
+  BOOST_TEST(paths == 6u);  // 4 variants + weights only, + the one-step curve of "baseline" in its own chart
+  BOOST_TEST(moves == 7u);  // + the second stretch of "optimization"
+  BOOST_TEST(has(h, "id=\"chart-step-error\""));
+}
+
+BOOST_AUTO_TEST_CASE(baseline_only_page_draws_from_the_per_layer_detail) {
+  const std::string b = aq::report::baseline_metrics(two_layer_quality_report());
+  const std::string h = aq::report::html_report("", b, "");
+  for (const char* id : {"id=\"banner\"", "id=\"violations\"", "id=\"chart-boundary-scores\"", "id=\"chart-scale-0\"",
+                         "id=\"chart-layer-sqnr\""})
+    BOOST_TEST(has(h, id), id);
+}
+
+BOOST_AUTO_TEST_CASE(page_is_self_contained) {
+  const std::string q = two_layer_quality_report();
+  const std::string h = aq::report::html_report(q, aq::report::baseline_metrics(q), accuracy_doc());
+  BOOST_TEST(!has(h, "<script"));
+  BOOST_TEST(!has(h, "src="));
+  BOOST_TEST(!has(h, "href="));
+  BOOST_TEST(!has(h, "url("));
+  BOOST_TEST(!has(h, "@import"));
+  BOOST_TEST(!has(h, "https://"));
+  // The only URI is the SVG namespace name, which is never fetched.
+  std::string rest = h;
+  for (auto p = rest.find("http://www.w3.org/2000/svg"); p != std::string::npos; p = rest.find("http://www.w3.org/2000/svg"))
+    rest.erase(p, 26);
+  BOOST_TEST(!has(rest, "http://"));
+  BOOST_TEST(has(h, "<!DOCTYPE html>"));
+  BOOST_TEST(has(h, "<style>"));
+}
+
+BOOST_AUTO_TEST_CASE(names_are_escaped) {
+  const std::string h = aq::report::html_report(two_layer_quality_report(), "", "");
+  BOOST_TEST(has(h, "b&lt;x&gt;&amp;.weight"));
+  BOOST_TEST(!has(h, "b<x>&.weight"));
+}
+
+BOOST_AUTO_TEST_CASE(null_numbers_never_print_as_nan_or_inf) {
+  const std::string h = aq::report::html_report(two_layer_quality_report("null"), "", accuracy_doc());
+  BOOST_TEST(!has(h, "nan"));
+  BOOST_TEST(!has(h, "NaN"));
+  BOOST_TEST(!has(h, ">inf"));
+  BOOST_TEST(has(h, "not finite (exact)"));  // the bar of the exact layer is marked, not drawn
+}
+
+BOOST_AUTO_TEST_CASE(same_input_gives_the_same_bytes) {
+  const std::string q = two_layer_quality_report();
+  BOOST_TEST(aq::report::html_report(q, "", accuracy_doc()) == aq::report::html_report(q, "", accuracy_doc()));
+}
+
+BOOST_AUTO_TEST_CASE(title_defaults_to_the_model_and_can_be_given) {
+  BOOST_TEST(has(aq::report::html_report("", "", accuracy_doc()), "<title>ArrowQuant report — tiny</title>"));
+  BOOST_TEST(has(aq::report::html_report("", "", accuracy_doc(), "My <run>"), "<title>My &lt;run&gt;</title>"));
+}
+
+BOOST_AUTO_TEST_CASE(no_document_or_a_wrong_one_is_an_error) {
+  auto status = [](const std::string& q, const std::string& b, const std::string& a) {
+    try {
+      aq::report::html_report(q, b, a);
+    } catch (const aq::Error& e) {
+      return int(e.status());
+    }
+    return 0;
+  };
+  BOOST_TEST(status("", "", "") == int(aq::Status::invalid_argument));
+  BOOST_TEST(status("{}", "", "") == int(aq::Status::format));
+  BOOST_TEST(status("", "{\"x\": 1}", "") == int(aq::Status::format));
+  BOOST_TEST(status("", "", "[1]") == int(aq::Status::format));
+  BOOST_TEST(status("", "", "{") == int(aq::Status::format));
+}
+
+BOOST_AUTO_TEST_CASE(atomic_write_replaces_the_file_and_leaves_no_temporary) {
+  aqtest::TempDir dir("html");
+  const std::string path = dir / "r.html";
+  aq::report::write_text_atomic(path, "old");
+  aq::report::write_text_atomic(path, "new text");
+  BOOST_TEST(aqtest::slurp(path) == "new text");
+  std::size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path)) {
+    (void)e;
+    ++files;
+  }
+  BOOST_TEST(files == 1u);
+  try {
+    aq::report::write_text_atomic(dir / "missing-dir/r.html", "x");
+    BOOST_FAIL("no error");
+  } catch (const aq::Error& e) {
+    BOOST_TEST(int(e.status()) == int(aq::Status::io));
+    BOOST_TEST(std::string(e.what()).find("missing-dir") != std::string::npos);
+  }
+}
