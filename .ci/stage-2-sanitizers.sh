@@ -2,7 +2,8 @@
 # CI stage 2 (issue 8, docs/reliability.md): the C and C++ test suite under ASan + UBSan, then the concurrency
 # stress test under ThreadSanitizer. Called by .ci/run after stage 1; any finding fails the stage.
 #
-#   .ci/stage-2-sanitizers.sh            environment: AQ_JOBS (build jobs, default 2)
+#   .ci/stage-2-sanitizers.sh            environment: AQ_JOBS (build jobs, default 2), AQ_CI_BUILD_ROOT (where the
+#                                        build trees go, default build: build/asan, build/tsan)
 #
 # ASan + UBSan: the `asan` preset (clang, -fno-sanitize-recover=undefined, AQ_FAULT_INJECTION=ON so the
 # fault-injection test runs). Left out: the `memory` label (peak-RSS test; ASan's allocator inflates the resident
@@ -32,25 +33,30 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${AQ_JOBS:-2}
 start=$(date +%s)
+root=${AQ_CI_BUILD_ROOT:-build}
+asan=$root/asan
 rtdir=$(dirname "$(clang --print-file-name=libclang_rt.asan-x86_64.so)")
 asan_link="-fsanitize=address,undefined -shared-libasan -Wl,-rpath,$rtdir"
 
 # One clang build serves the tests and the fuzz targets: the asan preset plus coverage instrumentation
-# (-fsanitize=fuzzer-no-link costs the tests little) and AQ_BUILD_FUZZ=ON; stage 3 reuses build/asan/fuzz/.
+# (-fsanitize=fuzzer-no-link costs the tests little) and AQ_BUILD_FUZZ=ON; stage 3 reuses $asan/fuzz/.
 asan_cflags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -fsanitize=fuzzer-no-link"
 echo "== stage 2a: ASan + UBSan build (preset asan, with the fuzz targets)"
-cmake --preset asan -DAQ_BUILD_FUZZ=ON "-DCMAKE_C_FLAGS=$asan_cflags" "-DCMAKE_CXX_FLAGS=$asan_cflags" \
+cmake --preset asan -B "$asan" -DAQ_BUILD_FUZZ=ON "-DCMAKE_C_FLAGS=$asan_cflags" "-DCMAKE_CXX_FLAGS=$asan_cflags" \
   "-DCMAKE_EXE_LINKER_FLAGS=$asan_link" "-DCMAKE_SHARED_LINKER_FLAGS=$asan_link"
-cmake --build --preset asan -j "$jobs"
-cmake --build --preset asan -j "$jobs" --target fuzz_all
+cmake --build "$asan" -j "$jobs"
+cmake --build "$asan" -j "$jobs" --target fuzz_all
 
-echo "== stage 2a: ctest under ASan + UBSan (ASAN_OPTIONS/UBSAN_OPTIONS from the asan test preset)"
-ctest --preset asan -j 2 --no-tests=error -LE memory -E '^(abi|install)\.' 2>&1 | tee build/asan/ctest.log
-grep -E "tests passed" build/asan/ctest.log | tail -1
+echo "== stage 2a: ctest under ASan + UBSan (the options of the asan test preset)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir "$asan" -j 2 --output-on-failure --no-tests=error -LE memory -E '^(abi|install)\.' 2>&1 |
+  tee "$asan/ctest.log"
+grep -E "tests passed" "$asan/ctest.log" | tail -1
+unset ASAN_OPTIONS UBSAN_OPTIONS
 echo "stage 2a took $(( $(date +%s) - start )) s"
 
 echo "== stage 2b: ThreadSanitizer build (library + reliability.concurrency)"
-tsan=build/tsan
+tsan=$root/tsan
 # -O1 -gline-tables-only: the usual sanitizer setting, and the cheapest build that still gives file:line reports.
 cmake -S . -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
   "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \

@@ -7,7 +7,7 @@
 #
 #   .ci/stage-3-fuzz.sh [TARGET...]       default: every target
 #   environment: AQ_FUZZ_SECONDS (per target, default 60), AQ_FUZZ_PARALLEL (targets at once, default 2),
-#                AQ_JOBS (build jobs, default 2)
+#                AQ_JOBS (build jobs, default 2), AQ_CI_BUILD_ROOT (build trees, default build)
 #
 # New inputs the fuzzers find go to <build>/corpus-work/<target>/ (the committed seeds under fuzz/corpus/<target>/
 # are read, never written). Long runs: see docs/reliability.md.
@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 seconds=${AQ_FUZZ_SECONDS:-60}
 parallel=${AQ_FUZZ_PARALLEL:-2}
 jobs=${AQ_JOBS:-2}
-build=build/fuzz
+root=${AQ_CI_BUILD_ROOT:-build}
+build=$root/fuzz
 start=$(date +%s)
 
 declare -A dict=(
@@ -30,14 +31,14 @@ fi
 
 # Stage 2 builds the fuzz targets into its ASan tree (one clang build for tests and fuzzing); reuse them when
 # they are there, otherwise configure the fuzz preset (AQ_FUZZ_BUILD=fuzz forces the preset).
-if [ "${AQ_FUZZ_BUILD:-}" != fuzz ] && grep -q '^AQ_BUILD_FUZZ:BOOL=ON' build/asan/CMakeCache.txt 2>/dev/null; then
-  build=build/asan
+if [ "${AQ_FUZZ_BUILD:-}" != fuzz ] && grep -q '^AQ_BUILD_FUZZ:BOOL=ON' "$root/asan/CMakeCache.txt" 2>/dev/null; then
+  build=$root/asan
   echo "== stage 3: fuzz targets of the stage-2 build ($build)"
   cmake --build "$build" -j "$jobs" --target fuzz_all
 else
   echo "== stage 3: build the fuzz targets (preset fuzz)"
-  cmake --preset fuzz
-  cmake --build --preset fuzz -j "$jobs"
+  cmake --preset fuzz -B "$build"
+  cmake --build "$build" -j "$jobs" --target fuzz_all
 fi
 
 run_one() {  # run_one TARGET: fuzz it for $seconds; its log is $build/logs/TARGET.log
@@ -65,10 +66,11 @@ done
 printf '\n%-20s %12s %8s %8s %8s  %s\n' target executions exec/s cov ft result
 for t in "${targets[@]}"; do
   log=$build/logs/$t.log
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
-  ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
+  # (|| true: a run that died at once has none of these lines, and pipefail would stop the report)
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1 || true)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1 || true)
+  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2 || true)
+  ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | cut -d' ' -f2 || true)
   result=ok
   [[ " ${failed[*]} " == *" $t "* ]] && result=FAILED
   printf '%-20s %12s %8s %8s %8s  %s\n' "$t" "${runs:--}" "${rate:--}" "${cov:--}" "${ft:--}" "$result"
