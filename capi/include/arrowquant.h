@@ -10,8 +10,17 @@
  *  - Opaque handles come from *_create / producing calls and are released with *_free, which accept NULL.
  *  - Buffers are pointer + byte-length pairs named src/src_bytes (input) and dst/dst_bytes (output).
  *  - Views returned as (const T** data, uint64_t* bytes or count) stay valid until their handle is freed.
- *  - Thread safety: every function may be called from any thread. A handle may be used by one thread at a time;
- *    different handles may be used in parallel. Functions without a handle argument are thread-safe.
+ *  - Thread safety: every function may be called from any thread; functions without a handle argument are
+ *    thread-safe, and different handles may always be used in parallel. Per handle type:
+ *      aq_quantized, aq_tg_params, aq_markov_report, aq_baseline_report, aq_optimization, aq_layer_result,
+ *      aq_report      immutable once created: any number of threads may call the functions taking it as
+ *                     `const T*` at the same time.
+ *      aq_model       read-only: aq_model_* readers (tensor data, info JSON views) may run concurrently.
+ *      aq_config, aq_timeaware_config, aq_calib_stats, aq_transition_computer
+ *                     readers (`const T*`) may run concurrently with each other; a call taking `T*` (set, merge,
+ *                     accumulate, compute, clear) needs exclusive use of the handle.
+ *    A handle given to a long call (aq_quantize_model, aq_timeaware_layer, ...) is only read by it. *_free
+ *    needs exclusive use: no other call on that handle may be running or follow it.
  *  - No C++ exception crosses this boundary; every entry point catches and returns a status.
  */
 #ifndef ARROWQUANT_H
@@ -96,7 +105,7 @@ typedef enum aq_mode { AQ_MODE_RTN = 0, AQ_MODE_SEARCH = 1 } aq_mode;
 typedef enum aq_format {
   AQ_FORMAT_AUTO = 0,
   AQ_FORMAT_FLAT = 1,        /* one (scale, offset) pair per group, fp16 (f32 when a value does not fit fp16) */
-  AQ_FORMAT_HIERARCHICAL = 2 /* super-blocks of 8 groups: fp16 (d, dmin) + 6-bit scale/offset codes per group */
+  AQ_FORMAT_HIERARCHICAL = 2 /* super-blocks of group_size: fp16 (d, dmin) + 6-/4-bit codes per 32-/16-wide sub-group */
 } aq_format;
 
 /** A quantized 2-D tensor: packed codes, group parameters and error statistics. Opaque. */

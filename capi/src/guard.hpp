@@ -1,7 +1,9 @@
 // The one place where C++ exceptions stop: every aq_* entry point runs its body through guard().
 #pragma once
+#include <cstring>
 #include <new>
 #include <string>
+#include <type_traits>
 
 #include "arrowquant.h"
 #include "arrowquant/error.hpp"
@@ -31,6 +33,18 @@ aq_status guard(F&& body) noexcept {
     set_last_error("internal error: unknown exception");
     return AQ_ERR_INTERNAL;
   }
+}
+
+// The integer a C caller passed in an enum parameter. C lets any int travel in an aq_* enum, but in C++ reading
+// an enum object whose value lies outside the enum's range is undefined behaviour (UBSan -fsanitize=enum), so
+// the bytes are copied out without an enum-typed load. Take the parameter by reference: passing it by value
+// would already be such a load.
+template <class E>
+long long enum_value(const E& e) noexcept {
+  static_assert(std::is_enum_v<E>);
+  std::underlying_type_t<E> v;
+  std::memcpy(&v, &e, sizeof v);
+  return static_cast<long long>(v);
 }
 
 // Argument checks shared by the entry points; they throw aq::Error(invalid_argument) naming the parameter.

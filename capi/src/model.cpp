@@ -5,23 +5,18 @@
 #include "arrowquant/pipeline.hpp"
 #include "config_access.hpp"
 #include "guard.hpp"
+#include "model_handles.hpp"
 
-struct aq_report {
-  std::string json;
-};
-struct aq_model {
-  aq::ModelView view;
-  std::string scratch;  // backing store of the last JSON view
-};
 
 using aq::capi::guard;
 using aq::capi::require_nonnull;
 
 namespace {
-aq::DType to_dtype(aq_dtype d) {
-  if (d != AQ_DTYPE_F32 && d != AQ_DTYPE_F16 && d != AQ_DTYPE_BF16)
-    aq::invalid("dtype must be AQ_DTYPE_F32, AQ_DTYPE_F16 or AQ_DTYPE_BF16, got " + std::to_string(int(d)));
-  return static_cast<aq::DType>(d);
+aq::DType to_dtype(const aq_dtype& d) {
+  const long long v = aq::capi::enum_value(d);
+  if (v != AQ_DTYPE_F32 && v != AQ_DTYPE_F16 && v != AQ_DTYPE_BF16)
+    aq::invalid("dtype must be AQ_DTYPE_F32, AQ_DTYPE_F16 or AQ_DTYPE_BF16, got " + std::to_string(v));
+  return static_cast<aq::DType>(v);
 }
 }  // namespace
 
@@ -89,7 +84,7 @@ aq_status aq_model_open(const char* path, aq_model** out) {
   return guard([&] {
     require_nonnull(path, "path");
     require_nonnull(out, "out");
-    *out = new aq_model{aq::ModelView::open(path), {}};
+    *out = new aq_model{aq::ModelView::open(path), {}, {}};
   });
 }
 uint64_t aq_model_tensor_count(const aq_model* model) { return model ? model->view.names().size() : 0; }
@@ -109,10 +104,9 @@ aq_status aq_model_tensor_info(const aq_model* model, const char* name, const ch
     require_nonnull(name, "name");
     require_nonnull(data, "data");
     require_nonnull(bytes, "bytes");
-    auto* m = const_cast<aq_model*>(model);  // the scratch string is the handle's view storage
-    m->scratch = model->view.tensor_info_json(name);
-    *data = m->scratch.c_str();
-    *bytes = m->scratch.size();
+    const std::string& text = model->keep(model->view.tensor_info_json(name));
+    *data = text.c_str();
+    *bytes = text.size();
   });
 }
 aq_status aq_model_info(const aq_model* model, const char** data, uint64_t* bytes) {
@@ -120,10 +114,9 @@ aq_status aq_model_info(const aq_model* model, const char** data, uint64_t* byte
     require_nonnull(model, "model");
     require_nonnull(data, "data");
     require_nonnull(bytes, "bytes");
-    auto* m = const_cast<aq_model*>(model);
-    m->scratch = model->view.info_json();
-    *data = m->scratch.c_str();
-    *bytes = m->scratch.size();
+    const std::string& text = model->keep(model->view.info_json());
+    *data = text.c_str();
+    *bytes = text.size();
   });
 }
 aq_status aq_model_tensor_elements(const aq_model* model, const char* name, uint64_t* elements) {

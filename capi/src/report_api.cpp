@@ -6,12 +6,8 @@
 #include "arrowquant/report.hpp"
 #include "config_access.hpp"
 #include "guard.hpp"
+#include "model_handles.hpp"
 
-// The report handle of the model section (capi/src/model.cpp defines the same type; the definitions must stay
-// token-for-token identical — a class may be defined in several translation units only that way).
-struct aq_report {
-  std::string json;
-};
 
 using aq::capi::guard;
 using aq::capi::require_nonnull;

@@ -29,7 +29,7 @@ unsigned aq_version_number(void) { return ARROWQUANT_VERSION_NUMBER; }
 const char* aq_version_string(void) { return ARROWQUANT_VERSION_STRING; }
 
 const char* aq_status_name(aq_status status) {
-  switch (status) {
+  switch (aq::capi::enum_value(status)) {
     case AQ_OK: return "AQ_OK";
     case AQ_ERR_INVALID_ARGUMENT: return "AQ_ERR_INVALID_ARGUMENT";
     case AQ_ERR_OUT_OF_MEMORY: return "AQ_ERR_OUT_OF_MEMORY";

@@ -15,10 +15,11 @@ using aq::capi::guard;
 using aq::capi::require_nonnull;
 
 namespace {
-aq::DType to_dtype(aq_dtype d) {
-  if (d != AQ_DTYPE_F32 && d != AQ_DTYPE_F16 && d != AQ_DTYPE_BF16)
-    aq::invalid("dtype must be AQ_DTYPE_F32, AQ_DTYPE_F16 or AQ_DTYPE_BF16, got " + std::to_string(int(d)));
-  return static_cast<aq::DType>(d);
+aq::DType to_dtype(const aq_dtype& d) {
+  const long long v = aq::capi::enum_value(d);
+  if (v != AQ_DTYPE_F32 && v != AQ_DTYPE_F16 && v != AQ_DTYPE_BF16)
+    aq::invalid("dtype must be AQ_DTYPE_F32, AQ_DTYPE_F16 or AQ_DTYPE_BF16, got " + std::to_string(v));
+  return static_cast<aq::DType>(v);
 }
 }  // namespace
 
@@ -37,8 +38,9 @@ const char* aq_simd_target(void) {
 }
 
 uint64_t aq_dtype_size(aq_dtype dtype) {
-  if (dtype != AQ_DTYPE_F32 && dtype != AQ_DTYPE_F16 && dtype != AQ_DTYPE_BF16) return 0;
-  return aq::dtype_size(static_cast<aq::DType>(dtype));
+  const long long v = aq::capi::enum_value(dtype);
+  if (v != AQ_DTYPE_F32 && v != AQ_DTYPE_F16 && v != AQ_DTYPE_BF16) return 0;
+  return aq::dtype_size(static_cast<aq::DType>(v));
 }
 
 aq_status aq_quantize_format(const void* src, uint64_t src_bytes, aq_dtype dtype, uint64_t rows, uint64_t cols,
@@ -56,12 +58,18 @@ aq_status aq_quantize_format(const void* src, uint64_t src_bytes, aq_dtype dtype
     if (src_bytes != rows * cols * es)
       aq::invalid("src_bytes is " + std::to_string(src_bytes) + " but rows*cols*" + std::to_string(es) + " = " +
                   std::to_string(rows * cols * es));
-    if (mode != AQ_MODE_RTN && mode != AQ_MODE_SEARCH) aq::invalid("mode must be AQ_MODE_RTN or AQ_MODE_SEARCH");
+    const long long mode_v = aq::capi::enum_value(mode);
+    const long long format_v = aq::capi::enum_value(format);
+    if (mode_v != AQ_MODE_RTN && mode_v != AQ_MODE_SEARCH)
+      aq::invalid("mode must be AQ_MODE_RTN or AQ_MODE_SEARCH, got " + std::to_string(mode_v));
+    if (format_v < AQ_FORMAT_AUTO || format_v > AQ_FORMAT_HIERARCHICAL)
+      aq::invalid("format must be AQ_FORMAT_AUTO, AQ_FORMAT_FLAT or AQ_FORMAT_HIERARCHICAL, got " +
+                  std::to_string(format_v));
     aq::QuantSpec spec;
     spec.bits = bits;
     spec.group_size = group_size;
-    spec.mode = static_cast<aq::Mode>(mode);
-    spec.format = static_cast<aq::ParamFormat>(format);
+    spec.mode = static_cast<aq::Mode>(mode_v);
+    spec.format = static_cast<aq::ParamFormat>(format_v);
     auto* h = new aq_quantized{aq::quantize(src, dt, rows, cols, spec), {}};
     h->params = h->t.serialize_params();
     *out = h;

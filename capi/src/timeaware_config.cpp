@@ -10,15 +10,15 @@ using aq::capi::require_nonnull;
 extern "C" {
 
 const char* aq_interpolation_name(aq_interpolation method) {
-  const int v = static_cast<int>(method);
+  const long long v = aq::capi::enum_value(method);
   return v >= 0 && v <= 2 ? aq::interpolation_name(static_cast<aq::Interpolation>(v)) : "unknown";
 }
 const char* aq_beta_schedule_name(aq_beta_schedule_kind kind) {
-  const int v = static_cast<int>(kind);
+  const long long v = aq::capi::enum_value(kind);
   return v >= 0 && v <= 1 ? aq::beta_schedule_name(static_cast<aq::BetaScheduleKind>(v)) : "unknown";
 }
 const char* aq_severity_name(aq_severity severity) {
-  const int v = static_cast<int>(severity);
+  const long long v = aq::capi::enum_value(severity);
   return v >= 0 && v <= 2 ? aq::severity_name(static_cast<aq::Severity>(v)) : "unknown";
 }
 

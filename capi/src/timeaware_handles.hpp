@@ -75,20 +75,20 @@ inline void require_capacity(uint64_t have, uint64_t need, const char* name) {
     invalid(std::string(name) + " is " + std::to_string(have) + ", at least " + std::to_string(need) + " needed");
 }
 
-inline aq::Stage to_stage(aq_stage s) {
-  const int v = static_cast<int>(s);
+inline aq::Stage to_stage(const aq_stage& s) {
+  const long long v = enum_value(s);
   if (v < 0 || v > 2) invalid("stage must be AQ_STAGE_INITIAL, AQ_STAGE_SMOOTHED or AQ_STAGE_OPTIMIZED, got " + std::to_string(v));
   return static_cast<aq::Stage>(v);
 }
 
-inline aq::Interpolation to_interpolation(aq_interpolation m) {
-  const int v = static_cast<int>(m);
+inline aq::Interpolation to_interpolation(const aq_interpolation& m) {
+  const long long v = enum_value(m);
   if (v < 0 || v > 2) invalid("method must be an aq_interpolation value, got " + std::to_string(v));
   return static_cast<aq::Interpolation>(v);
 }
 
-inline aq::BetaScheduleKind to_schedule(aq_beta_schedule_kind k) {
-  const int v = static_cast<int>(k);
+inline aq::BetaScheduleKind to_schedule(const aq_beta_schedule_kind& k) {
+  const long long v = enum_value(k);
   if (v < 0 || v > 1) invalid("kind must be an aq_beta_schedule_kind value, got " + std::to_string(v));
   return static_cast<aq::BetaScheduleKind>(v);
 }

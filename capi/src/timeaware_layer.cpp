@@ -98,7 +98,7 @@ aq_status aq_layer_result_stage_params(const aq_layer_result* result, aq_stage s
 }
 
 int aq_layer_result_stage_ran(const aq_layer_result* result, aq_stage stage) {
-  const int s = static_cast<int>(stage);
+  const long long s = aq::capi::enum_value(stage);
   if (!result || s < 0 || s > 2) return 0;
   return result->result.stages[s].ran ? 1 : 0;
 }

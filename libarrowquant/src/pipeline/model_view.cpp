@@ -40,7 +40,7 @@ void convert_plain(const st::Reader& r, const st::TensorInfo& t, DType dtype, vo
     }
   }
   if (dtype == DType::f32) {
-    std::memcpy(dst, f.data(), f.size() * 4);
+    if (!f.empty()) std::memcpy(dst, f.data(), f.size() * 4);  // memcpy with a NULL pointer is UB even for 0 bytes
   } else {
     uint16_t* o = static_cast<uint16_t*>(dst);
     for (uint64_t i = 0; i < t.numel; ++i) o[i] = dtype == DType::f16 ? f32_to_f16(f[i]) : f32_to_bf16(f[i]);
@@ -143,10 +143,11 @@ uint64_t ModelView::elements(const std::string& name) const {
 }
 
 void ModelView::read(const std::string& name, DType dtype, void* dst, uint64_t dst_bytes) const {
-  if (!dst) invalid("dst is NULL");
+  // dst may be NULL only for a tensor with no elements (nothing to write).
   auto q = impl_->quantized.find(name);
   if (q != impl_->quantized.end()) {
     QuantizedTensor t = pipeline::read_quantized(impl_->reader, name, q->second, nullptr, nullptr);
+    if (!dst) invalid("dst is NULL");
     if (dst_bytes < t.elements() * dtype_size(dtype))
       invalid("dst_bytes is " + std::to_string(dst_bytes) + " but tensor " + name + " needs " +
               std::to_string(t.elements() * dtype_size(dtype)));
@@ -158,6 +159,7 @@ void ModelView::read(const std::string& name, DType dtype, void* dst, uint64_t d
   if (dst_bytes < t->numel * dtype_size(dtype))
     invalid("dst_bytes is " + std::to_string(dst_bytes) + " but tensor " + name + " needs " +
             std::to_string(t->numel * dtype_size(dtype)));
+  if (!dst && t->numel != 0) invalid("dst is NULL");
   convert_plain(impl_->reader, *t, dtype, dst);
 }
 
