@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "arrowquant/quantize.hpp"
+#include "bandwidth.hpp"
 
 namespace {
 
@@ -53,37 +54,6 @@ std::vector<float> make_data(bool student, std::size_t n) {
   return v;
 }
 
-// Read-only bandwidth in GB/s: threads each sum their share of a 64 MiB buffer; best of several runs.
-double read_bandwidth(int threads) {
-  const std::size_t bytes = std::size_t{64} << 20;
-  const std::size_t n = bytes / 8;
-  std::vector<uint64_t> buf(n);
-  for (std::size_t i = 0; i < n; ++i) buf[i] = i * 2654435761u;
-  double best = 0;
-  volatile uint64_t sink = 0;
-  for (int rep = 0; rep < 7; ++rep) {
-    std::vector<uint64_t> sums(threads, 0);
-    const auto t0 = Clock::now();
-    std::vector<std::thread> ts;
-    for (int t = 0; t < threads; ++t) {
-      ts.emplace_back([&, t] {
-        const std::size_t b = n * t / threads, e = n * (t + 1) / threads;
-        uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-        for (std::size_t i = b; i + 8 <= e; i += 8) {
-          a0 += buf[i]; a1 += buf[i + 1]; a2 += buf[i + 2]; a3 += buf[i + 3];
-          a4 += buf[i + 4]; a5 += buf[i + 5]; a6 += buf[i + 6]; a7 += buf[i + 7];
-        }
-        sums[t] = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
-      });
-    }
-    for (auto& th : ts) th.join();
-    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    for (auto v : sums) sink = sink + v;
-    best = std::max(best, bytes / s / 1e9);
-  }
-  return best;
-}
-
 struct Config {
   const char* name;
   int bits, gs;
@@ -111,7 +81,7 @@ int main(int argc, char** argv) {
   }
   const uint64_t rows = uint64_t{1} << (log2n / 2), cols = uint64_t{1} << (log2n - log2n / 2);
   const double n = static_cast<double>(rows * cols);
-  const double bw1 = read_bandwidth(1), bw2 = read_bandwidth(2);
+  const double bw1 = aqbench::read_bandwidth(1), bw2 = aqbench::read_bandwidth(2);
   std::printf("ArrowQuant kernel benchmark: %llu x %llu F32 values, SIMD target %s\n",
               static_cast<unsigned long long>(rows), static_cast<unsigned long long>(cols), aq::simd_target_name());
   std::printf("read bandwidth (64 MiB, best of 7): 1 thread %.1f GB/s = %.0f M params/s; 2 threads %.1f GB/s = %.0f M params/s\n\n",

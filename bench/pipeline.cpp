@@ -1,7 +1,9 @@
 // End-to-end benchmark (not a test): a generated BF16 model of --params parameters (default 1e9) is written to
 // --dir, then quantized INT4 rtn by the pipeline with time-aware parameters off, and again with data-free
 // calibration and Phase 1 on. Prints params/s from the first read to the last byte written, the final
-// commit (fsync + rename) separately, and the peak resident set size.
+// commit (fsync + rename) separately, and the peak resident set size. Next to them, measured in the same run:
+// the memory read bandwidth, how long reading the input from the page cache takes, and how long writing the
+// output's byte count into a file in --dir takes (and its fsync) on this machine: the I/O floor of a run.
 //
 //   aq-bench-pipeline [--params 1e9] [--threads 2] [--dir /tmp] [--keep]
 #include <sys/resource.h>
@@ -19,6 +21,7 @@
 #include "arrowquant/fp16.hpp"
 #include "arrowquant/pipeline.hpp"
 #include "arrowquant/safetensors.hpp"
+#include "bandwidth.hpp"
 
 namespace {
 using Clock = std::chrono::steady_clock;
@@ -69,6 +72,13 @@ int main(int argc, char** argv) {
   const std::string in = dir + "/aq-bench-model.safetensors", out = dir + "/aq-bench-model-int4.safetensors";
   std::printf("generating %.3g BF16 parameters into %s ...\n", params, in.c_str());
   write_model(in, static_cast<uint64_t>(params));
+  const double in_gb = double(std::filesystem::file_size(in)) / 1e9;
+  const double bw = aqbench::read_bandwidth(threads);
+  aqbench::file_read_seconds(in);  // warm the page cache
+  const double read_s = aqbench::file_read_seconds(in);
+  std::printf("machine, same run: memory read %.1f GB/s (%d threads); input %.2f GB read from the page cache in %.3f s "
+              "(%.2f GB/s)\n",
+              bw, threads, in_gb, read_s, in_gb / read_s);
   for (int phase1 = 0; phase1 < 2; ++phase1) {
     aq::PipelineConfig c;
     c.bit_width = 4;
@@ -86,6 +96,14 @@ int main(int argc, char** argv) {
                 phase1 ? "INT4 rtn, data-free calibration + Phase 1" : "INT4 rtn, time-aware off", s, n / s / 1e6,
                 tot.at("commit_fsync_s").to_number<double>(), tot.at("quantize_s").to_number<double>(),
                 tot.at("time_aware_s").to_number<double>(), peak_rss_mb());
+    // The I/O floor of this run: reading the input plus writing as many bytes as the output holds, then fsync.
+    const uint64_t out_bytes = std::filesystem::file_size(out);
+    const aqbench::WriteCost wc = aqbench::file_write_cost(dir, out_bytes);
+    const double floor_s = read_s + wc.write_s + wc.fsync_s;
+    std::printf("%-44s %8.3f s  %7.0f M params/s  (read %.3f s + write %.2f GB %.3f s = %.2f GB/s + fsync %.3f s);"
+                "  measured / floor = %.2f; writing alone caps any design at %.0f M params/s\n",
+                "  I/O floor on this machine", floor_s, n / floor_s / 1e6, read_s, out_bytes / 1e9, wc.write_s,
+                out_bytes / 1e9 / wc.write_s, wc.fsync_s, s / floor_s, n / (wc.write_s + wc.fsync_s) / 1e6);
   }
   if (!keep) {
     std::filesystem::remove(in);
