@@ -214,6 +214,23 @@ BOOST_AUTO_TEST_CASE(groups_spanning_the_float_range_are_unsupported_not_garbage
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_nan_weight_is_reported_even_after_a_group_spanning_the_float_range) {
+  // Row 0 overflows the range of a group; the NaN sits in a later row that the failing block may never reach.
+  std::vector<float> x(64 * 32, 0.01f);
+  x[0] = -FLT_MAX;
+  x[1] = FLT_MAX;
+  x[40 * 32 + 3] = std::nanf("");
+  for (int threads : {1, 2}) {
+    try {
+      aq::quantize(x.data(), DType::f32, 64, 32, {8, 32, Mode::rtn, ParamFormat::automatic}, threads);
+      BOOST_FAIL("no error");
+    } catch (const aq::Error& e) {
+      BOOST_TEST(static_cast<int>(e.status()) == static_cast<int>(aq::Status::invalid_argument), e.what());
+      BOOST_TEST(std::string(e.what()).find("NaN weight at index 1283") != std::string::npos, e.what());
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(from_parts_rebuilds_the_same_tensor) {
   auto x = aqtest::gaussian(8 * 300, 0.02, 8);
   for (ParamFormat f : {ParamFormat::flat, ParamFormat::hierarchical}) {

@@ -477,7 +477,7 @@ bool attempt(Job& j, int num_threads) {
   return true;
 }
 
-// First NaN/Inf in row-major order (a deterministic message whatever block noticed it first).
+// First NaN/Inf in row-major order (a deterministic message whatever block noticed it first); "" if none.
 std::string first_non_finite(const void* src, DType dtype, uint64_t n) {
   for (uint64_t i = 0; i < n; ++i) {
     bool finite;
@@ -492,7 +492,7 @@ std::string first_non_finite(const void* src, DType dtype, uint64_t n) {
     }
     if (!finite) return std::string(std::isnan(v) ? "NaN" : "infinite") + " weight at index " + std::to_string(i);
   }
-  return "non-finite weight";
+  return "";
 }
 
 void init_layout(QuantizedTensor& q, uint64_t rows, uint64_t cols, const QuantSpec& spec) {
@@ -551,7 +551,12 @@ QuantizedTensor quantize_with(const Table& k, const void* src, DType dtype, uint
           q.params_f32, &q, &flags};
     if (attempt(j, num_threads)) return q;
     const int f = flags.load();
-    if (f & kFlagNonFinite) invalid(first_non_finite(src, dtype, rows * cols));
+    if (f & (kFlagNonFinite | kFlagRangeOverflow)) {
+      // A block may stop at an overflowing group before it reaches a NaN: a bad weight anywhere wins.
+      const std::string bad = first_non_finite(src, dtype, rows * cols);
+      if (!bad.empty()) invalid(bad);
+      if (f & kFlagNonFinite) fail(Status::internal, "a block reported a non-finite weight that is not there");
+    }
     if (f & kFlagRangeOverflow)
       fail(Status::unsupported, "a group spans more than FLT_MAX (weights of both signs near the float limit); "
                                 "rescale the tensor");
