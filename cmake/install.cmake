@@ -99,10 +99,17 @@ if(TARGET arrowquant_cli)
   elseif(AQ_BUILD_MANPAGE)
     # The page is the CLI's own --help text, so it cannot drift from the program. --version-string keeps the
     # page independent of the exact --version wording; gzip -n drops the timestamp so the page is reproducible.
+    # help2man stamps the page with the date of SOURCE_DATE_EPOCH when set: a fixed date (the environment's, as
+    # Debian's builders set it, or this release's) keeps the page byte-identical between builds.
+    if(DEFINED ENV{SOURCE_DATE_EPOCH})
+      set(AQ_MAN_EPOCH $ENV{SOURCE_DATE_EPOCH})
+    else()
+      set(AQ_MAN_EPOCH 1796083200)  # 2026-12-01, the release date of this version
+    endif()
     set(AQ_MANPAGE ${PROJECT_BINARY_DIR}/man/arrowquant.1)
     add_custom_command(OUTPUT ${AQ_MANPAGE}.gz
       COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/man
-      COMMAND ${AQ_HELP2MAN} --no-info --section=1 --version-string=${PROJECT_VERSION}
+      COMMAND ${CMAKE_COMMAND} -E env SOURCE_DATE_EPOCH=${AQ_MAN_EPOCH} ${AQ_HELP2MAN} --no-info --section=1 --version-string=${PROJECT_VERSION}
               "--name=quantize diffusion model weights with time-aware activation parameters"
               --output=${AQ_MANPAGE} $<TARGET_FILE:arrowquant_cli>
       COMMAND ${AQ_GZIP} -9nf ${AQ_MANPAGE}

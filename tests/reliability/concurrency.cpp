@@ -1,6 +1,5 @@
-// Concurrency stress (arrowquant.h: "a handle may be used by one thread at a time; different handles may be used
-// in parallel"): many threads, each with its own configuration, model and tensor handles, quantize models, read
-// them back and quantize tensors at the same time; every result equals the one computed single-threaded first,
+// Concurrency stress (arrowquant.h's thread-safety contract): many threads, each with its own configuration,
+// model and tensor handles, quantize models, read them back and quantize tensors at the same time; every result equals the one computed single-threaded first,
 // and each thread sees its own last-error message.
 //
 // AQ_STRESS_INNER_THREADS (default 2) is the library's own thread count per call. The TSan job of
@@ -160,4 +159,73 @@ BOOST_AUTO_TEST_CASE(parallel_independent_handles_match_single_threaded_results)
     BOOST_TEST(errors[std::size_t(i)].empty(), "thread " << i / kRounds << " round " << i % kRounds << ": "
                                                            << errors[std::size_t(i)]);
   aq_set_num_threads(0);
+}
+
+// arrowquant.h's per-handle contract: the `const` readers of one aq_model, aq_quantized and aq_config may run
+// on many threads at once. Every thread asks for the same views and data; all must equal the single-threaded
+// answers, and every view handed out must stay valid (and unchanged) until the handle is freed.
+BOOST_AUTO_TEST_CASE(shared_read_only_handles_serve_many_threads_at_once) {
+  TempDir d("shared");
+  const std::string in = d / "model.safetensors", out = d / "model-int4.safetensors";
+  reltest::write_model(in, 3, 128, 512, 5);
+  BOOST_TEST_REQUIRE(aq_quantize_model(in.c_str(), out.c_str(), nullptr, nullptr, nullptr, nullptr) == AQ_OK,
+                     aq_last_error_message());
+  aq_model* m = nullptr;
+  BOOST_TEST_REQUIRE(aq_model_open(out.c_str(), &m) == AQ_OK, aq_last_error_message());
+  aq_config* cfg = nullptr;
+  BOOST_TEST_REQUIRE(aq_config_from_profile("edge", &cfg) == AQ_OK, aq_last_error_message());
+  const std::vector<float> x = sample_tensor(3);
+  aq_quantized* q = nullptr;
+  BOOST_TEST_REQUIRE(aq_quantize(x.data(), x.size() * 4, AQ_DTYPE_F32, 64, 384, 4, 64, AQ_MODE_SEARCH, &q) == AQ_OK,
+                     aq_last_error_message());
+
+  // Single-threaded answers.
+  const char* text = nullptr;
+  uint64_t bytes = 0;
+  BOOST_TEST_REQUIRE(aq_model_info(m, &text, &bytes) == AQ_OK);
+  const std::string info(text, bytes);
+  const char* first_name = nullptr;
+  BOOST_TEST_REQUIRE(aq_model_tensor_name(m, 0, &first_name) == AQ_OK);
+  uint64_t elements = 0;
+  BOOST_TEST_REQUIRE(aq_model_tensor_elements(m, first_name, &elements) == AQ_OK);
+  std::vector<float> tensor(elements);
+  BOOST_TEST_REQUIRE(aq_model_read_tensor(m, first_name, AQ_DTYPE_F32, tensor.data(), elements * 4) == AQ_OK);
+  BOOST_TEST_REQUIRE(aq_config_to_json(cfg, &text, &bytes) == AQ_OK, aq_last_error_message());
+  const std::string cfg_json(text, bytes);
+  std::vector<float> deq(x.size());
+  BOOST_TEST_REQUIRE(aq_dequantize(q, AQ_DTYPE_F32, deq.data(), deq.size() * 4) == AQ_OK);
+
+  constexpr int kThreads = 8, kRounds = 20;
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::vector<std::pair<const char*, std::string>>> views(kThreads);  // view pointer, its text then
+  std::atomic<int> start{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      start.fetch_add(1);
+      while (start.load() < kThreads) std::this_thread::yield();
+      std::vector<float> buf(elements), dq(x.size());
+      for (int r = 0; r < kRounds && errors[t].empty(); ++r) {
+        const char* p = nullptr;
+        uint64_t n = 0;
+        if (aq_model_info(m, &p, &n) != AQ_OK || std::string(p, n) != info) errors[t] = "aq_model_info differs";
+        else views[t].emplace_back(p, info);
+        if (aq_model_tensor_info(m, first_name, &p, &n) != AQ_OK) errors[t] = "aq_model_tensor_info failed";
+        else views[t].emplace_back(p, std::string(p, n));
+        if (aq_model_read_tensor(m, first_name, AQ_DTYPE_F32, buf.data(), elements * 4) != AQ_OK || buf != tensor)
+          errors[t] = "aq_model_read_tensor differs";
+        if (aq_config_to_json(cfg, &p, &n) != AQ_OK || std::string(p, n) != cfg_json) errors[t] = "config JSON differs";
+        if (aq_dequantize(q, AQ_DTYPE_F32, dq.data(), dq.size() * 4) != AQ_OK || dq != deq)
+          errors[t] = "aq_dequantize differs";
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) BOOST_TEST(errors[t].empty(), "thread " << t << ": " << errors[t]);
+  // Views of the model stay valid until aq_model_free, whatever other threads asked for since.
+  for (int t = 0; t < kThreads; ++t)
+    for (const auto& [p, s] : views[t]) BOOST_TEST(std::string(p, s.size()) == s);
+  aq_quantized_free(q);
+  aq_config_free(cfg);
+  aq_model_free(m);
 }
