@@ -77,12 +77,7 @@ int run_accuracy(int argc, char** argv, int first) {
     return kExitOk;
   }
   const std::string& model = args.positionals[0];
-  ConfigRequest request;
-  if (auto p = args.value("profile")) {
-    check_choice(kCommand, "profile", *p, {"edge", "local", "cloud"});
-    request.profile = *p;
-  }
-  request.config_file = args.value("config");
+  ConfigRequest request = base_request(kCommand, args);
   if (args.has("bits")) request.settings.push_back(int_setting(args, "bits", "bit_width"));
   if (args.has("time-groups")) request.settings.push_back(int_setting(args, "time-groups", "num_time_groups"));
   if (args.has("activation-bits")) request.settings.push_back(int_setting(args, "activation-bits", "activation_bits"));

@@ -102,12 +102,7 @@ int run_baseline(int argc, char** argv, int first) {
   const std::string model = *args.value("model");
   const std::string out_dir = *args.value("output");
 
-  ConfigRequest request;
-  if (auto p = args.value("profile")) {
-    check_choice(kCommand, "profile", *p, {"edge", "local", "cloud"});
-    request.profile = *p;
-  }
-  request.config_file = args.value("config");
+  ConfigRequest request = base_request(kCommand, args);
   if (args.has("bit-width")) request.settings.push_back(int_setting(args, "bit-width", "bit_width"));
   if (args.has("num-time-groups"))
     request.settings.push_back(int_setting(args, "num-time-groups", "num_time_groups"));

@@ -46,12 +46,7 @@ int run_quantize(int argc, char** argv, int first) {
   const std::string& input = args.positionals[0];
   const std::string& output = args.positionals[1];
 
-  ConfigRequest request;
-  if (auto p = args.value("profile")) {
-    check_choice(kCommand, "profile", *p, {"edge", "local", "cloud"});
-    request.profile = *p;
-  }
-  request.config_file = args.value("config");
+  ConfigRequest request = base_request(kCommand, args);
   // Settings in a fixed order; each flag is one key, so the order does not change the result.
   if (args.has("bits")) request.settings.push_back(int_setting(args, "bits", "bit_width"));
   if (args.has("group-size")) request.settings.push_back(int_setting(args, "group-size", "group_size"));

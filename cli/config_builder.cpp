@@ -31,4 +31,14 @@ std::string config_value(const aq_config* config, const char* key) {
   return std::string(data, bytes);
 }
 
+ConfigRequest base_request(const std::string& command, const ParsedArgs& args) {
+  ConfigRequest request;
+  if (auto p = args.value("profile")) {
+    check_choice(command, "profile", *p, {"edge", "local", "cloud"});
+    request.profile = *p;
+  }
+  request.config_file = args.value("config");
+  return request;
+}
+
 }  // namespace aqcli

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "arrowquant.h"
+#include "args.hpp"
 
 namespace aqcli {
 
@@ -27,6 +28,10 @@ struct ConfigRequest {
   std::optional<std::string> config_file;  // --config
   std::vector<CliSetting> settings;        // the other flags, in command-line order
 };
+
+// The request every configurable command starts from: --profile (checked against the three profiles, a usage
+// error naming `command` otherwise) and --config.
+ConfigRequest base_request(const std::string& command, const ParsedArgs& args);
 
 // LibraryError on failure: exit status 2 when a flag's value is rejected (the command line is wrong), 1 for the
 // config file or the environment.

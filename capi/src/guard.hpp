@@ -7,6 +7,7 @@
 
 #include "arrowquant.h"
 #include "arrowquant/error.hpp"
+#include "arrowquant/quantize.hpp"
 
 namespace aq::capi {
 
@@ -45,6 +46,14 @@ long long enum_value(const E& e) noexcept {
   std::underlying_type_t<E> v;
   std::memcpy(&v, &e, sizeof v);
   return static_cast<long long>(v);
+}
+
+// An aq_dtype argument as the library's DType; anything but F32/F16/BF16 is AQ_ERR_INVALID_ARGUMENT.
+inline aq::DType to_dtype(const aq_dtype& d) {
+  const long long v = enum_value(d);
+  if (v != AQ_DTYPE_F32 && v != AQ_DTYPE_F16 && v != AQ_DTYPE_BF16)
+    aq::invalid("dtype must be AQ_DTYPE_F32, AQ_DTYPE_F16 or AQ_DTYPE_BF16, got " + std::to_string(v));
+  return static_cast<aq::DType>(v);
 }
 
 // Argument checks shared by the entry points; they throw aq::Error(invalid_argument) naming the parameter.

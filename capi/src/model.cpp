@@ -7,18 +7,9 @@
 #include "guard.hpp"
 #include "model_handles.hpp"
 
-
 using aq::capi::guard;
 using aq::capi::require_nonnull;
-
-namespace {
-aq::DType to_dtype(const aq_dtype& d) {
-  const long long v = aq::capi::enum_value(d);
-  if (v != AQ_DTYPE_F32 && v != AQ_DTYPE_F16 && v != AQ_DTYPE_BF16)
-    aq::invalid("dtype must be AQ_DTYPE_F32, AQ_DTYPE_F16 or AQ_DTYPE_BF16, got " + std::to_string(v));
-  return static_cast<aq::DType>(v);
-}
-}  // namespace
+using aq::capi::to_dtype;
 
 extern "C" {
 
