@@ -18,43 +18,13 @@
 #include <vector>
 
 #include "arrowquant/error.hpp"
+#include "../common/temp_dir.hpp"
 
 namespace iotest {
 
-// A fresh directory under /tmp, removed with its contents when the test ends.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/aq_io_test_XXXXXX";
-    const char* p = ::mkdtemp(tmpl);
-    BOOST_REQUIRE(p != nullptr);
-    path = p;
-  }
-  ~TempDir() { remove_all(path); }
-  std::string operator/(const std::string& name) const { return path + "/" + name; }
-
-  static void remove_all(const std::string& p) {
-    struct stat sb;
-    if (::lstat(p.c_str(), &sb) != 0) return;
-    if (S_ISDIR(sb.st_mode)) {
-      for (const auto& n : list(p)) remove_all(p + "/" + n);
-      ::rmdir(p.c_str());
-    } else {
-      ::unlink(p.c_str());
-    }
-  }
-  static std::vector<std::string> list(const std::string& dir) {
-    std::vector<std::string> names;
-    if (DIR* d = ::opendir(dir.c_str())) {
-      while (dirent* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") names.push_back(n);
-      }
-      ::closedir(d);
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
+// A fresh directory under TMPDIR (default /tmp), removed with its contents when the test ends.
+struct TempDir : aqtest::TempDir {
+  TempDir() : aqtest::TempDir("io_test") {}
 };
 
 inline std::vector<uint8_t> le64(uint64_t n) {
