@@ -35,8 +35,13 @@ uint64_t aq_dtype_size(aq_dtype dtype) {
   return aq::dtype_size(static_cast<aq::DType>(v));
 }
 
-aq_status aq_quantize_format(const void* src, uint64_t src_bytes, aq_dtype dtype, uint64_t rows, uint64_t cols,
-                             int bits, int group_size, aq_mode mode, aq_format format, aq_quantized** out) {
+}  // extern "C"
+
+namespace {
+// The enum arguments arrive by reference: copying them by value would load an enum that may hold any int
+// (see aq::capi::enum_value).
+aq_status quantize_checked(const void* src, uint64_t src_bytes, const aq_dtype& dtype, uint64_t rows, uint64_t cols,
+                           int bits, int group_size, const aq_mode& mode, const aq_format& format, aq_quantized** out) {
   if (out) *out = nullptr;
   return guard([&] {
     require_nonnull(out, "out");
@@ -67,10 +72,19 @@ aq_status aq_quantize_format(const void* src, uint64_t src_bytes, aq_dtype dtype
     *out = h;
   });
 }
+}  // namespace
+
+extern "C" {
+
+aq_status aq_quantize_format(const void* src, uint64_t src_bytes, aq_dtype dtype, uint64_t rows, uint64_t cols,
+                             int bits, int group_size, aq_mode mode, aq_format format, aq_quantized** out) {
+  return quantize_checked(src, src_bytes, dtype, rows, cols, bits, group_size, mode, format, out);
+}
 
 aq_status aq_quantize(const void* src, uint64_t src_bytes, aq_dtype dtype, uint64_t rows, uint64_t cols, int bits,
                       int group_size, aq_mode mode, aq_quantized** out) {
-  return aq_quantize_format(src, src_bytes, dtype, rows, cols, bits, group_size, mode, AQ_FORMAT_AUTO, out);
+  const aq_format automatic = AQ_FORMAT_AUTO;
+  return quantize_checked(src, src_bytes, dtype, rows, cols, bits, group_size, mode, automatic, out);
 }
 
 aq_status aq_dequantize(const aq_quantized* q, aq_dtype dtype, void* dst, uint64_t dst_bytes) {
