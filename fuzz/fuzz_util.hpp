@@ -61,16 +61,6 @@ inline const std::string& scratch_dir() {
   return dir;
 }
 
-// AQ_FUZZ_SKIP_KNOWN=1: step around the findings already reported (docs/reliability.md "Findings") so that a
-// long run can look for new ones. CI never sets it.
-inline bool skip_known() {
-  static const bool skip = [] {
-    const char* e = std::getenv("AQ_FUZZ_SKIP_KNOWN");
-    return e && *e == '1';
-  }();
-  return skip;
-}
-
 // Write bytes to scratch_dir()/name (replacing it) and return the path.
 inline std::string write_scratch(const std::string& name, const uint8_t* data, size_t size) {
   const std::string path = scratch_dir() + "/" + name;

@@ -87,15 +87,9 @@ void exercise(const aq::ModelView& v) {
       if (e > kMaxReadElements) continue;
       for (aq::DType dt : {aq::DType::f32, aq::DType::f16, aq::DType::bf16}) {
         buf.assign(e * aq::dtype_size(dt), 0);
-        // A zero-size tensor gets a valid pointer too (NULL is refused); the known finding of reading one
-        // (memcpy from a null source) is stepped around with AQ_FUZZ_SKIP_KNOWN=1.
-        uint8_t dummy = 0;
-        void* dst = !buf.empty() ? static_cast<void*>(buf.data()) : aqfuzz::skip_known() ? nullptr : &dummy;
-        try {
-          v.read(name, dt, dst, buf.size());
-        } catch (const aq::Error& err) {
-          if (!(dst == nullptr && err.status() == aq::Status::invalid_argument)) throw;
-        }
+        // A zero-size tensor is read with dst == NULL (what an empty std::vector gives): valid, nothing written.
+        void* dst = buf.empty() ? nullptr : static_cast<void*>(buf.data());
+        v.read(name, dt, dst, buf.size());
       }
       // A too-small destination must be refused, never overrun.
       if (e > 0) {

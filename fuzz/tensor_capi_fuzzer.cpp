@@ -98,13 +98,10 @@ std::vector<uint8_t> params_of(const aq_quantized* q) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  // With AQ_FUZZ_SKIP_KNOWN=1 (fuzz_util.hpp) enum arguments stay inside their enumerations.
-  const bool skip_known = aqfuzz::skip_known();
-  const bool valid_enums_only = skip_known;
   FuzzedDataProvider fdp(data, size);
   static const int kBits[] = {2, 4, 8, 2, 4, 8, 0, 3, 16, -1};
   static const int kGroups[] = {32, 64, 128, 256, 32, 64, 0, 16, 48, 512};
-  const int dsel = fdp.ConsumeIntegralInRange<int>(0, valid_enums_only ? 2 : 3);
+  const int dsel = fdp.ConsumeIntegralInRange<int>(0, 3);
   Input in;
   in.dtype = dsel == 3 ? 7 : dsel;
   in.dtype_valid = dsel < 3;
@@ -115,8 +112,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   in.cols = big ? 256 + 44 * fdp.ConsumeIntegralInRange<uint64_t>(0, 1) : fdp.ConsumeIntegralInRange<uint64_t>(0, 520);
   const int bits = kBits[fdp.ConsumeIntegralInRange<int>(0, 9)];
   const int group = kGroups[fdp.ConsumeIntegralInRange<int>(0, 9)];
-  const int mode_i = fdp.ConsumeIntegralInRange<int>(0, valid_enums_only ? 1 : 2);
-  const int format_i = fdp.ConsumeIntegralInRange<int>(0, valid_enums_only ? 2 : 3);
+  const int mode_i = fdp.ConsumeIntegralInRange<int>(0, 2);
+  const int format_i = fdp.ConsumeIntegralInRange<int>(0, 3);
   const int size_delta = fdp.ConsumeIntegralInRange<int>(0, 15) == 0 ? fdp.ConsumeIntegralInRange<int>(-2, 2) : 0;
   const uint8_t style = fdp.ConsumeIntegral<uint8_t>();
   const float scale = std::ldexp(1.0f, fdp.ConsumeIntegralInRange<int>(-140, 120));
@@ -222,9 +219,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint16_t> h(n);
   FUZZ_CHECK(aq_dequantize(q, AQ_DTYPE_F16, h.data(), n * 2) == AQ_OK, "dequantize F16");
   FUZZ_CHECK(aq_dequantize(q, AQ_DTYPE_BF16, h.data(), n * 2) == AQ_OK, "dequantize BF16");
-  if (!valid_enums_only)
-    FUZZ_CHECK(aq_fuzz_dequantize(q, 3 + int(style % 5), h.data(), n * 2) == AQ_ERR_INVALID_ARGUMENT,
-               "dequantize to an unknown dtype was not refused");
+  FUZZ_CHECK(aq_fuzz_dequantize(q, 3 + int(style % 5), h.data(), n * 2) == AQ_ERR_INVALID_ARGUMENT,
+             "dequantize to an unknown dtype was not refused");
 
   double sse = -1, energy = -1, cosine = 2, sqnr = 0, mae = -1;
   FUZZ_CHECK(aq_quantized_error(q, &sse, &energy, &cosine, &sqnr, &mae) == AQ_OK, "error stats");

@@ -118,7 +118,8 @@ AQ_API uint64_t aq_dtype_size(aq_dtype dtype);
  *  src/src_bytes: the input, src_bytes must equal rows*cols*aq_dtype_size(dtype).
  *  bits: 2, 4 or 8. group_size: 32, 64, 128 or 256 (the last group of a row may be shorter).
  *  On success *out receives a new handle (free with aq_quantized_free); on failure *out is set to NULL.
- *  NaN or infinite weights are AQ_ERR_INVALID_ARGUMENT (the message gives the first index). */
+ *  NaN or infinite weights are AQ_ERR_INVALID_ARGUMENT (the message gives the first index); a group whose
+ *  weights span more than FLT_MAX (both signs near the float limit) is AQ_ERR_UNSUPPORTED. */
 AQ_API aq_status aq_quantize(const void* src, uint64_t src_bytes, aq_dtype dtype, uint64_t rows, uint64_t cols,
                              int bits, int group_size, aq_mode mode, aq_quantized** out);
 
