@@ -571,6 +571,7 @@ typedef int (*aq_progress_fn)(void* user_data, uint64_t tensors_done, uint64_t t
 
 /** Quantize a model. input_path: a .safetensors file, a *.safetensors.index.json, or a directory holding either.
  *  output_path: the quantized file (or a directory of shards above max_shard_size_mb); written atomically.
+ *  An input that is itself an ArrowQuant output (arrowquant.format in its metadata) is AQ_ERR_INVALID_ARGUMENT.
  *  config may be NULL (defaults: the local profile). progress may be NULL. report may be NULL; otherwise *report
  *  receives the quality report (free with aq_report_free), also on AQ_ERR_QUALITY. */
 AQ_API aq_status aq_quantize_model(const char* input_path, const char* output_path, const aq_config* config,

@@ -112,6 +112,21 @@ BOOST_AUTO_TEST_CASE(output_file_is_byte_identical_for_one_and_two_threads) {
   BOOST_TEST((slurp(d / "a.safetensors") == slurp(d / "b.safetensors")));
 }
 
+BOOST_AUTO_TEST_CASE(an_already_quantized_model_is_refused_as_input) {
+  TempDir d;
+  write_small_model(d / "in.safetensors");
+  aq::PipelineConfig c;
+  aq::quantize_model(d / "in.safetensors", d / "q.safetensors", c, nullptr);
+  try {
+    aq::quantize_model(d / "q.safetensors", d / "qq.safetensors", c, nullptr);
+    BOOST_FAIL("a quantized model was quantized again");
+  } catch (const aq::Error& e) {
+    BOOST_TEST(static_cast<int>(e.status()) == static_cast<int>(aq::Status::invalid_argument));
+    BOOST_TEST(std::string(e.what()).find("already quantized") != std::string::npos, e.what());
+  }
+  BOOST_TEST(!fs::exists(d / "qq.safetensors"));
+}
+
 BOOST_AUTO_TEST_CASE(cancel_leaves_nothing_under_the_output_name) {
   TempDir d;
   write_small_model(d / "in.safetensors");

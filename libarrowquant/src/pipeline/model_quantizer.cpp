@@ -205,6 +205,10 @@ std::string quantize_model(const std::string& input_path, const std::string& out
   const auto t_start = Clock::now();
   check_config(config);
   st::Reader reader = st::Reader::open(input_path);
+  // Quantizing our own output again would quantize its codes and parameter tensors as if they were weights.
+  if (reader.metadata().count(st::kFormatKey))
+    invalid(input_path + " is already quantized by ArrowQuant (its metadata has " + st::kFormatKey +
+            "); quantize the original model, or `arrowquant dequantize` this one first");
   std::vector<pipeline::LayerPlan> plan = pipeline::plan_layers(reader.tensors(), config);
 
   boost::json::object size_plan;
