@@ -78,7 +78,8 @@ unsafe extern "C" {
   src/src_bytes: the input, src_bytes must equal rows*cols*aq_dtype_size(dtype).
   bits: 2, 4 or 8. group_size: 32, 64, 128 or 256 (the last group of a row may be shorter).
   On success *out receives a new handle (free with aq_quantized_free); on failure *out is set to NULL.
-  NaN or infinite weights are AQ_ERR_INVALID_ARGUMENT (the message gives the first index).*/
+  NaN or infinite weights are AQ_ERR_INVALID_ARGUMENT (the message gives the first index); a group whose
+  weights span more than FLT_MAX (both signs near the float limit) is AQ_ERR_UNSUPPORTED.*/
     pub fn aq_quantize(
         src: *const ::std::os::raw::c_void,
         src_bytes: u64,
@@ -1074,6 +1075,7 @@ pub type aq_progress_fn = ::std::option::Option<
 unsafe extern "C" {
     /** Quantize a model. input_path: a .safetensors file, a *.safetensors.index.json, or a directory holding either.
   output_path: the quantized file (or a directory of shards above max_shard_size_mb); written atomically.
+  An input that is itself an ArrowQuant output (arrowquant.format in its metadata) is AQ_ERR_INVALID_ARGUMENT.
   config may be NULL (defaults: the local profile). progress may be NULL. report may be NULL; otherwise *report
   receives the quality report (free with aq_report_free), also on AQ_ERR_QUALITY.*/
     pub fn aq_quantize_model(
