@@ -165,6 +165,7 @@ BOOST_AUTO_TEST_CASE(parallel_independent_handles_match_single_threaded_results)
 // on many threads at once. Every thread asks for the same views and data; all must equal the single-threaded
 // answers, and every view handed out must stay valid (and unchanged) until the handle is freed.
 BOOST_AUTO_TEST_CASE(shared_read_only_handles_serve_many_threads_at_once) {
+  BOOST_TEST_REQUIRE(aq_set_num_threads(inner_threads()) == AQ_OK);  // 1 under TSan (see the top of this file)
   TempDir d("shared");
   const std::string in = d / "model.safetensors", out = d / "model-int4.safetensors";
   reltest::write_model(in, 3, 128, 512, 5);
@@ -228,4 +229,5 @@ BOOST_AUTO_TEST_CASE(shared_read_only_handles_serve_many_threads_at_once) {
   aq_quantized_free(q);
   aq_config_free(cfg);
   aq_model_free(m);
+  aq_set_num_threads(0);
 }
