@@ -202,6 +202,24 @@ BOOST_AUTO_TEST_CASE(non_finite_weights_are_rejected_with_their_index) {
   } catch (const aq::Error& e) {
     BOOST_TEST(std::string(e.what()).find("infinite weight at index 5") != std::string::npos, e.what());
   }
+  // BF16 rows are widened without a separate scan: the min/max kernel must still catch NaN and both infinities,
+  // in a vector-width body and in a scalar tail (100 columns), in every mode.
+  for (uint16_t bad : {uint16_t(0x7FC0), uint16_t(0x7F80), uint16_t(0xFF80), uint16_t(0x7F81)}) {
+    for (std::size_t at : {std::size_t(3), std::size_t(299), std::size_t(98)}) {
+      for (Mode mode : {Mode::rtn, Mode::search}) {
+        std::vector<uint16_t> b(300, aq::f32_to_bf16(0.5f));
+        b[at] = bad;
+        try {
+          aq::quantize(b.data(), DType::bf16, 3, 100, {4, 32, mode, ParamFormat::automatic});
+          BOOST_FAIL("no error for bf16 bits " << bad << " at " << at);
+        } catch (const aq::Error& e) {
+          BOOST_TEST(static_cast<int>(e.status()) == static_cast<int>(aq::Status::invalid_argument));
+          BOOST_TEST(std::string(e.what()).find("weight at index " + std::to_string(at)) != std::string::npos,
+                     e.what());
+        }
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(groups_spanning_the_float_range_are_unsupported_not_garbage) {

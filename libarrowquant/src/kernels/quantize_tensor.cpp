@@ -420,22 +420,24 @@ bool quantize_row(const Job& j, uint64_t r, const float* x, uint8_t* codes_row, 
   return true;
 }
 
+// The row as F32, or nullptr (and the non-finite flag) for a NaN/Inf weight. BF16 widens by a shift, which keeps
+// NaN and Inf, so the min/max kernel that reads the row finds them without a separate scan; the F16 conversion
+// (its scalar tail, and Highway's emulation without F16C) is exact for finite values only, hence the check.
 const float* row_as_f32(const Job& j, uint64_t r, std::vector<float>& buf) {
   const uint64_t c = j.cols;
   if (j.dtype == DType::f32) return static_cast<const float*>(j.src) + r * c;
   const uint16_t* h = static_cast<const uint16_t*>(j.src) + r * c;
-  bool finite = true;
-  if (j.dtype == DType::f16) {
-    for (uint64_t i = 0; i < c; ++i) finite &= f16_bits_finite(h[i]);
-    if (finite) j.k->f16_to_f32(h, c, buf.data());
-  } else {
-    for (uint64_t i = 0; i < c; ++i) finite &= bf16_bits_finite(h[i]);
-    if (finite) j.k->bf16_to_f32(h, c, buf.data());
+  if (j.dtype == DType::bf16) {
+    j.k->bf16_to_f32(h, c, buf.data());
+    return buf.data();
   }
+  bool finite = true;
+  for (uint64_t i = 0; i < c; ++i) finite &= f16_bits_finite(h[i]);
   if (!finite) {
     j.flags->fetch_or(kFlagNonFinite);
     return nullptr;
   }
+  j.k->f16_to_f32(h, c, buf.data());
   return buf.data();
 }
 
