@@ -53,6 +53,7 @@ void for_each_target(F&& f) {
   BOOST_TEST_REQUIRE(!targets.empty());
   for (int64_t t : targets) {
     hwy::SetSupportedTargetsForTest(t);
+    BOOST_TEST_MESSAGE("checking target " << hwy::TargetName(t));
     BOOST_TEST_CONTEXT("target " << hwy::TargetName(t)) {
       BOOST_TEST(std::string(aq::kernels::simd_target()) == hwy::TargetName(t));
       f();
