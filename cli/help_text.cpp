@@ -68,7 +68,8 @@ Options:
   --quiet                 print neither progress nor the summary (errors are still printed)
   -h, --help              show this help and exit
 
-Progress goes to standard error: a bar on a terminal, one line per tensor otherwise.
+Progress goes to standard error: a bar on a terminal, one line per tensor otherwise, then one line
+when every tensor is quantized (the time-aware step and the write follow it).
 The summary (sizes, compression, cosine, SQNR, smoothness) goes to standard output.
 
 Exit status: 0 success; 1 failure (e.g. AQ_ERR_IO for a missing input, AQ_ERR_QUALITY when fail_fast

@@ -37,6 +37,7 @@ void Progress::update(uint64_t tensors_done, uint64_t tensors_total, uint64_t by
     std::fprintf(stderr, "%s: tensor %llu/%llu, %s\n", label_.c_str(), static_cast<unsigned long long>(tensors_done),
                  static_cast<unsigned long long>(tensors_total), bytes.c_str());
     std::fflush(stderr);
+    if (tensors_done == tensors_total) announce_tail();
     return;
   }
   // The bar follows bytes (tensors differ a lot in size); the counts show tensors too.
@@ -54,6 +55,16 @@ void Progress::update(uint64_t tensors_done, uint64_t tensors_total, uint64_t by
                static_cast<unsigned long long>(tensors_total), bytes.c_str());
   std::fflush(stderr);
   bar_open_ = true;
+  if (tensors_done == tensors_total) announce_tail();
+}
+
+// The callback reaches its total when the last tensor is quantized; the time-aware step and writing the output
+// (seconds on a large model) come after it, so say so instead of sitting silently at 100 %.
+void Progress::announce_tail() {
+  finish();
+  std::fprintf(stderr, "%s: all tensors quantized; next the time-aware step (when enabled) and writing the output\n",
+               label_.c_str());
+  std::fflush(stderr);
 }
 
 }  // namespace aqcli

@@ -24,6 +24,7 @@ class Progress {
 
  private:
   void update(uint64_t tensors_done, uint64_t tensors_total, uint64_t bytes_done, uint64_t bytes_total);
+  void announce_tail();
 
   Style style_;
   std::string label_;
