@@ -27,12 +27,7 @@
 #include "arrowquant.h"
 #include "arrowquant/fp16.hpp"
 #include "fuzz_util.hpp"
-
-// C shims (capi_int_shim.c): enum arguments as plain ints, as a C caller passes them.
-extern "C" aq_status aq_fuzz_quantize_format(const void* src, uint64_t src_bytes, int dtype, uint64_t rows,
-                                             uint64_t cols, int bits, int group_size, int mode, int format,
-                                             aq_quantized** out);
-extern "C" aq_status aq_fuzz_dequantize(const aq_quantized* q, int dtype, void* dst, uint64_t dst_bytes);
+#include "int_enum_shim.h"  // tests/common: enum arguments as plain ints, as a C caller passes them
 
 namespace {
 
@@ -169,7 +164,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   aq_set_num_threads(1);
   aq_quantized* q = reinterpret_cast<aq_quantized*>(uintptr_t(1));  // must be overwritten
-  const aq_status st = aq_fuzz_quantize_format(in.bytes.empty() ? nullptr : in.bytes.data(), src_bytes, in.dtype,
+  const aq_status st = aq_int_quantize_format(in.bytes.empty() ? nullptr : in.bytes.data(), src_bytes, in.dtype,
                                                in.rows, in.cols, bits, group, mode_i, format_i, &q);
   FUZZ_CHECK(st != AQ_ERR_INTERNAL, "internal error: %s", aq_last_error_message());
   if (st != AQ_OK) {
@@ -219,7 +214,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint16_t> h(n);
   FUZZ_CHECK(aq_dequantize(q, AQ_DTYPE_F16, h.data(), n * 2) == AQ_OK, "dequantize F16");
   FUZZ_CHECK(aq_dequantize(q, AQ_DTYPE_BF16, h.data(), n * 2) == AQ_OK, "dequantize BF16");
-  FUZZ_CHECK(aq_fuzz_dequantize(q, 3 + int(style % 5), h.data(), n * 2) == AQ_ERR_INVALID_ARGUMENT,
+  FUZZ_CHECK(aq_int_dequantize(q, 3 + int(style % 5), h.data(), n * 2) == AQ_ERR_INVALID_ARGUMENT,
              "dequantize to an unknown dtype was not refused");
 
   double sse = -1, energy = -1, cosine = 2, sqnr = 0, mae = -1;
@@ -237,7 +232,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   aq_set_num_threads(2);
   aq_quantized* q2 = nullptr;
-  FUZZ_CHECK(aq_fuzz_quantize_format(in.bytes.data(), src_bytes, in.dtype, in.rows, in.cols, bits, group, mode_i,
+  FUZZ_CHECK(aq_int_quantize_format(in.bytes.data(), src_bytes, in.dtype, in.rows, in.cols, bits, group, mode_i,
                                      format_i, &q2) == AQ_OK,
              "second quantization failed: %s", aq_last_error_message());
   FUZZ_CHECK(codes_of(q2) == codes && params_of(q2) == params, "results differ between 1 and 2 threads");

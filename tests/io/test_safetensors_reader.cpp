@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(sharded_model_opens_through_its_index_and_its_directory) {
   TempDir d;
   write_shards(d, R"({"g":"1","only1":"x"})", R"({"g":"1","only2":"y"})");
   iotest::write_text(d / "model.safetensors.index.json", kIndex);
-  iotest::write_text(d / ".model.safetensors.aqtmp-XXXXXX", "leftover temporary: ignored");
+  iotest::write_text(d / ".model.safetensors.aqtmp-k3J9qZ", "leftover temporary: ignored");
   for (const std::string& p : {d / "model.safetensors.index.json", d.path}) {
     const st::Reader r = st::Reader::open(p);
     BOOST_TEST(r.sharded());

@@ -85,7 +85,7 @@ ShardIndex parse_index(std::string_view json_text, const std::string& label);
 class Reader {
  public:
   // `path`: a .safetensors file, a *.safetensors.index.json file, or a directory holding exactly one index or
-  // (without an index) exactly one .safetensors file. Hidden files (ours: `.NAME.aqtmp-XXXXXX`) are ignored.
+  // (without an index) exactly one .safetensors file. Hidden files (ours: `.NAME.aqtmp-<random>`) are ignored.
   // Missing/unreadable files are Status::io, malformed ones Status::format, an ambiguous directory
   // Status::invalid_argument.
   static Reader open(const std::string& path);
@@ -128,7 +128,7 @@ class Reader {
 // sorted keys, header padded with spaces to a multiple of 8 bytes. Nothing else (no time, path, thread count)
 // enters the bytes.
 //
-// Crash safety: the bytes go to `.NAME.aqtmp-XXXXXX` in the destination's directory (a directory of that name
+// Crash safety: the bytes go to `.NAME.aqtmp-<random>` in the destination's directory (a directory of that name
 // for shards); commit() fsyncs the file(s), renames onto NAME and fsyncs the parent directory. If the writer is
 // destroyed without commit() or any step fails, the temporary is removed and NAME is untouched.
 //
@@ -176,7 +176,7 @@ class Writer {
   std::unique_ptr<Impl> impl_;
 };
 
-// The temporary-name marker, for tools that list or clean leftovers of a crash: `.NAME.aqtmp-XXXXXX`.
+// The temporary-name marker, for tools that list or clean leftovers of a crash: `.NAME.aqtmp-<random>`.
 constexpr const char* kTempMarker = ".aqtmp-";
 bool is_temporary_name(std::string_view file_name);
 

@@ -13,6 +13,7 @@
 #include "arrowquant/timegroups.hpp"
 #include "pipeline/calibration_file.hpp"
 #include "pipeline/layer_plan.hpp"
+#include "pipeline/layer_seed.hpp"
 #include "pipeline/model_format.hpp"
 
 namespace aq {
@@ -20,12 +21,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-uint64_t fnv1a(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
 
 struct LayerOut {
   pipeline::LayerPlan plan;
@@ -322,11 +317,11 @@ std::string quantize_model(const std::string& input_path, const std::string& out
       if (s) {
         stats_store.push_back(*s);
       } else {
-        stats_store.push_back(data_free_calibration(config.time_aware, fnv1a(name)));
+        stats_store.push_back(data_free_calibration(config.time_aware, pipeline::layer_seed(name)));
       }
     }
     for (std::size_t i = 0; i < outs.size(); ++i)
-      inputs.push_back(LayerInput{&stats_store[i], fnv1a(outs[i].plan.tensor->name)});
+      inputs.push_back(LayerInput{&stats_store[i], pipeline::layer_seed(outs[i].plan.tensor->name)});
     TimeAwareConfig ta = config.time_aware;
     std::vector<LayerResult> results = process_layers(inputs, ta, config.num_threads);
     for (std::size_t i = 0; i < outs.size(); ++i) outs[i].time_aware = std::move(results[i]);

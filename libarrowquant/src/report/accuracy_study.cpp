@@ -19,6 +19,7 @@
 #include "arrowquant/thermo.hpp"
 #include "pipeline/calibration_file.hpp"
 #include "pipeline/layer_plan.hpp"
+#include "pipeline/layer_seed.hpp"
 #include "report/denoiser_chain.hpp"
 
 namespace aq::report {
@@ -28,13 +29,6 @@ using namespace detail;
 namespace bj = boost::json;
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-// The pipeline's per-layer seed (model_quantizer.cpp), so data-free statistics equal a quantize run's.
-uint64_t fnv1a(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
 
 // Natural order: digit runs compare as numbers ("blocks.2" before "blocks.10").
 bool natural_less(const std::string& a, const std::string& b) {
@@ -277,7 +271,7 @@ std::string accuracy_study(const std::string& model_path, const PipelineConfig& 
                        " full-precision chains (independent noise) at the " + std::to_string(opt.steps) +
                        " visited timesteps, linearly interpolated in t";
   } else if (opt.calibration == "data-free") {
-    for (const auto& l : net.layers) stats.push_back(data_free_calibration(ta0, fnv1a(l.name)));
+    for (const auto& l : net.layers) stats.push_back(data_free_calibration(ta0, pipeline::layer_seed(l.name)));
     calibration_text = std::string("data-free: the pipeline's simulated forward diffusion (std ") +
                        json::number_text(ta0.calibration_data_std) + ", " + beta_schedule_name(ta0.beta_schedule) +
                        " schedule)";
@@ -317,10 +311,10 @@ std::string accuracy_study(const std::string& model_path, const PipelineConfig& 
     for (const auto& p : plan)
       if (p.quantize) {
         const CalibrationStats* s = file ? file->find(p.tensor->name) : nullptr;
-        model_stats.push_back(s ? *s : data_free_calibration(ta0, fnv1a(p.tensor->name)));
+        model_stats.push_back(s ? *s : data_free_calibration(ta0, pipeline::layer_seed(p.tensor->name)));
         names.push_back(p.tensor->name);
       }
-    for (std::size_t i = 0; i < model_stats.size(); ++i) model_inputs.push_back({&model_stats[i], fnv1a(names[i])});
+    for (std::size_t i = 0; i < model_stats.size(); ++i) model_inputs.push_back({&model_stats[i], pipeline::layer_seed(names[i])});
   }
 
   // ---- variants ------------------------------------------------------------------------------------------------
@@ -343,7 +337,7 @@ std::string accuracy_study(const std::string& model_path, const PipelineConfig& 
     uint64_t viol = 0, viol_before = 0;
     bj::array layers;
     for (std::size_t li = 0; li < net.layers.size(); ++li) {
-      const LayerResult r = process_layer(stats[li], ta, fnv1a(net.layers[li].name));
+      const LayerResult r = process_layer(stats[li], ta, pipeline::layer_seed(net.layers[li].name));
       const MarkovReport& before = *r.stages[0].report;
       const MarkovReport& after = *r.final_stage().report;
       score += after.smoothness_score;

@@ -227,16 +227,7 @@ void from_baseline(Page& p, const bj::value& b, bool have_quality) {
   p.violations_caption = "Violations (baseline: Phase 1 validation, phases 2–3 off)";
   p.violations.clear();
   if (const auto* vs = array(b, "violations"))
-    for (const auto& v : *vs) {
-      LayerViolation x;
-      x.layer = string_or(v, "layer", "");
-      const double idx = number(v, "boundary_idx");
-      x.boundary_idx = std::isfinite(idx) && idx >= 0 ? static_cast<uint64_t>(idx) : 0;
-      x.scale_jump = number(v, "scale_jump");
-      x.zero_point_jump = number(v, "zero_point_jump");
-      x.severity = string_or(v, "severity", "low");
-      p.violations.push_back(std::move(x));
-    }
+    for (const auto& v : *vs) p.violations.push_back(violation_from_json(v, string_or(v, "layer", "")));
   const std::vector<double> bs = numbers(b, "boundary_scores");
   p.boundary_x.clear();
   for (std::size_t i = 0; i < bs.size(); ++i) p.boundary_x.push_back(double(i));

@@ -54,6 +54,17 @@ bool is_quality_report(const boost::json::value& doc) {
   return doc.is_object() && array(doc, "layers") && at(doc, "totals") && at(doc, "totals")->is_object();
 }
 
+LayerViolation violation_from_json(const boost::json::value& v, const std::string& layer) {
+  LayerViolation x;
+  x.layer = layer;
+  const double idx = number(v, "boundary_idx");
+  x.boundary_idx = std::isfinite(idx) && idx >= 0 ? static_cast<uint64_t>(idx) : 0;
+  x.scale_jump = number(v, "scale_jump");
+  x.zero_point_jump = number(v, "zero_point_jump");
+  x.severity = string_or(v, "severity", "low");
+  return x;
+}
+
 ModelPhase1 aggregate_phase1(const boost::json::value& report, const char* key) {
   ModelPhase1 m;
   const auto* layers = array(report, "layers");
@@ -72,16 +83,7 @@ ModelPhase1 aggregate_phase1(const boost::json::value& report, const char* key) 
     l.smoothness_score = number(*ph, "smoothness_score");
     l.boundary_scores = numbers(*ph, "boundary_scores");
     if (const auto* vs = array(*ph, "violations"))
-      for (const auto& v : *vs) {
-        LayerViolation x;
-        x.layer = l.name;
-        const double idx = number(v, "boundary_idx");
-        x.boundary_idx = std::isfinite(idx) && idx >= 0 ? static_cast<uint64_t>(idx) : 0;
-        x.scale_jump = number(v, "scale_jump");
-        x.zero_point_jump = number(v, "zero_point_jump");
-        x.severity = string_or(v, "severity", "low");
-        l.violations.push_back(std::move(x));
-      }
+      for (const auto& v : *vs) l.violations.push_back(violation_from_json(v, l.name));
     if (l.boundary_scores.size() > sums.size()) {
       sums.resize(l.boundary_scores.size(), 0.0);
       counts.resize(l.boundary_scores.size(), 0);

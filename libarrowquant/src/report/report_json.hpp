@@ -35,6 +35,9 @@ struct LayerViolation {
   std::string severity;  // "low" | "medium" | "high"
 };
 
+// One entry of a Phase 1 "violations" array, attributed to `layer`.
+LayerViolation violation_from_json(const boost::json::value& v, const std::string& layer);
+
 struct LayerPhase1 {
   std::string name;
   double smoothness_score = kNaN;
