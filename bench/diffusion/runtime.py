@@ -1,0 +1,101 @@
+"""What the diffusion bench needs from ArrowQuant's Python binding: the calibration recorder, loading a quantized
+model (dequantized weights, time-aware activation parameters looked up by timestep and applied by the library),
+and the study JSON / HTML. Kept in one file so the bench's own code reads as the workflow."""
+import json
+import os
+import subprocess
+
+import numpy as np
+
+import arrowquant
+from arrowquant import capi
+from arrowquant.calibration import CalibrationRecorder
+
+from galaxy_net import ScoreNet
+
+
+def recorder(layer_names, num_timesteps, t_clean, t_noise, record_samples):
+    """A framework-free recorder for these layer names; record(name, t, x) maps t with aq_timestep_index."""
+    return CalibrationRecorder(None, num_timesteps, layers=layer_names, record_samples=record_samples,
+                               t_clean=t_clean, t_noise=t_noise)
+
+
+def extra_quantize_flags(cli):
+    """--pure where the CLI has a default per-layer recipe: every variant quantizes every linear layer alike."""
+    out = subprocess.run([cli, "quantize", "--help"], capture_output=True, text=True).stdout
+    return ["--pure"] if "--pure" in out else []
+
+
+def load_quantized(net, path, with_activations, t_noise):
+    """(network with the dequantized weights, hook factory or None). The hook factory maps an evaluation time t to
+    a hook that fake-quantizes each linear layer's input with the parameters of t's timestep index."""
+    model = arrowquant.Model(path)
+    weights = dict(net.w)
+    for name in net.linear_names():
+        weights[name + ".weight"] = model.read_tensor(name + ".weight")
+    meta = {"patch_size": net.p, "hidden_size": net.hidden, "num_blocks": net.num_blocks,
+            "channels": net.channels, "image_size": net.size, "t1": net.t1}
+    qnet = ScoreNet(weights, meta)
+    if not with_activations:
+        model.close()
+        return qnet, None
+    tables = {}
+    for name in net.linear_names():
+        tables[name] = arrowquant.ActivationParams.from_model(model, name + ".weight")
+    model.close()
+
+    def hook_at(t):
+        def hook(name, x):
+            return tables[name].fake_quantize_at(x, t, 0.0, t_noise)
+        return hook
+
+    return qnet, hook_at
+
+
+def smoothness_of(report):
+    """Mean Phase 1 smoothness score over the quantized layers and total violations, after the phases."""
+    scores, violations = [], 0
+    for layer in report.get("layers", []):
+        ta = layer.get("time_aware") or {}
+        p1 = ta.get("phase1_after") or ta.get("phase1_before")
+        if p1:
+            scores.append(p1["smoothness_score"])
+            violations += int(p1["violation_count"])
+    return {"smoothness_score": float(np.mean(scores)) if scores else None, "violation_count": violations}
+
+
+def study_json(args, rows, seconds):
+    return {
+        "model": os.path.basename(args.model), "arrowquant_version": arrowquant.__version__,
+        "denoiser": {"kind": "trained", "name": "galaxygrad hsc_ScoreNet64 (MLP-Mixer score network)",
+                     "layers": []},
+        "sampler": "probability-flow ODE, Heun", "steps": args.steps, "samples": args.samples,
+        "calibration": f"recorded ({args.calib_samples} samples x {args.calib_steps} steps, "
+                       f"{args.num_timesteps} timesteps)",
+        "bits": 4, "time_groups": 10, "seeds": {"evaluation": [0, args.samples - 1],
+                                                "calibration": [100000, 100000 + args.calib_samples - 1]},
+        "variants": rows, "total_time_s": seconds,
+    }
+
+
+def write_html(study, path):
+    capi.aq_html_report_write(None, None, json.dumps(study), "Diffusion accuracy bench: galaxygrad hsc_ScoreNet64",
+                              path)
+
+
+def _fmt(v, spec):
+    return "–" if v is None else format(v, spec)
+
+
+def markdown_table(rows, ref_img):
+    head = ("| variant | trajectory error (mean, first 80 %) | trajectory error (midpoint) | per-step network error"
+            " | W1 pixels | W1 flux | smoothness | violations |\n|---|---|---|---|---|---|---|---|\n")
+    lines = [f"| FP32 | 0 | 0 | 0 | 0 | 0 | – | – |"]
+    for r in rows:
+        lines.append(f"| {r['name']} | {r['trajectory_error_80']:.4f} | {r['trajectory_error_mid']:.4f} | "
+                     f"{r['mean_step_error']:.4f} | {r['w1_pixels']:.3g} | {r['w1_flux']:.3g} | "
+                     f"{_fmt(r.get('smoothness_score'), '.3f')} | {r.get('violation_count', '–')} |")
+    flux = ref_img.sum(axis=(1, 2, 3))
+    foot = (f"\nFP32 reference: mean pixel value {ref_img.mean():.4g}, mean total flux {flux.mean():.4g} "
+            f"(std {flux.std():.4g}).\n")
+    return head + "\n".join(lines) + "\n" + foot
