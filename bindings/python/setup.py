@@ -4,14 +4,18 @@ Where things are (see README.md): ARROWQUANT_SOURCE_DIR (the repository root; de
 ARROWQUANT_LIB_DIR / ARROWQUANT_INCLUDE_DIR (default: pkg-config, then the build directories of the source tree,
 then the system). Requires swig (4.0 or later) and a C compiler.
 """
+import atexit
 import glob
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 from setuptools import Extension, setup
+from setuptools.command.build import build
 from setuptools.command.build_ext import build_ext
+from setuptools.command.egg_info import egg_info
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.abspath(os.environ.get("ARROWQUANT_SOURCE_DIR", os.path.join(HERE, "..", "..")))
@@ -38,6 +42,31 @@ def find_library():
         candidates += sorted(glob.glob(os.path.join(SOURCE, "build*", "capi")))
         libdir = next((d for d in candidates if os.path.exists(os.path.join(d, "libarrowquant.so"))), None)
     return include, libdir
+
+
+_scratch = None
+
+
+def scratch_dir():
+    """One temporary directory per build for everything setuptools would otherwise leave in the source tree
+    (build/, *.egg-info): `pip install bindings/python` must leave the checkout as it was."""
+    global _scratch
+    if _scratch is None:
+        _scratch = tempfile.mkdtemp(prefix="arrowquant-pybuild-")
+        atexit.register(shutil.rmtree, _scratch, True)
+    return _scratch
+
+
+class BuildOutOfTree(build):
+    def initialize_options(self):
+        super().initialize_options()
+        self.build_base = os.path.join(scratch_dir(), "build")
+
+
+class EggInfoOutOfTree(egg_info):
+    def initialize_options(self):
+        super().initialize_options()
+        self.egg_base = scratch_dir()
 
 
 class BuildSwig(build_ext):
@@ -75,5 +104,5 @@ class BuildSwig(build_ext):
 
 setup(
     ext_modules=[Extension("arrowquant._capi", sources=[])],
-    cmdclass={"build_ext": BuildSwig},
+    cmdclass={"build": BuildOutOfTree, "build_ext": BuildSwig, "egg_info": EggInfoOutOfTree},
 )
