@@ -7,11 +7,16 @@
 #define AQ_KERNELS_AFFINE_INL_H_
 #endif
 
+#include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
+#include "arrowquant/fp16.hpp"
 #include "hwy/highway.h"
 #include "kernels/kernels.hpp"
+#include "kernels/quantize_impl.hpp"
 #include "kernels/search.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -181,8 +186,79 @@ void FitSumsImpl(const float* HWY_RESTRICT x, size_t n, float offset, float inv,
   out->sum_ll = sll;
 }
 
+#include "kernels/search-inl.h"
+
 void Search(const float* HWY_RESTRICT x, size_t n, float mn, float mx, uint32_t maxq, float* scale, float* offset) {
-  search_group(FitSumsImpl, x, n, mn, mx, maxq, scale, offset);
+  // A lambda: a type of its own per target, so SearchGroup is instantiated here with the fit inlined.
+  SearchGroup([](const float* p, size_t m, float off, float inv, uint32_t mq, FitSums* out) {
+                FitSumsImpl(p, m, off, inv, mq, out);
+              },
+              x, n, mn, mx, maxq, scale, offset);
+}
+
+#include "kernels/search_batch-inl.h"
+
+// Canonical packing (docs/format.md) of n codes: INT4 pairs read as 16-bit words c0 | c1 << 8 become
+// (w | w >> 4) & 0xFF; INT2 quadruples read as 32-bit words become, after w |= w >> 6 and w |= w >> 12, their
+// low byte. Tails as in detail::pack_codes.
+void PackCodes(const uint8_t* HWY_RESTRICT c, uint64_t n, int bits, uint8_t* HWY_RESTRICT out) {
+  if (bits == 8) {
+    std::memcpy(out, c, n);
+    return;
+  }
+  uint64_t i = 0;  // codes done
+  if (bits == 4) {
+    const hn::ScalableTag<int16_t> d16;
+    const hn::Rebind<uint8_t, decltype(d16)> d8;
+    const size_t N = hn::Lanes(d16);
+    const auto mask = hn::Set(d16, 0xFF);
+    for (; i + 2 * N <= n; i += 2 * N) {
+      const auto w = hn::BitCast(d16, hn::LoadU(hn::RebindToUnsigned<decltype(d16)>(),
+                                                reinterpret_cast<const uint16_t*>(c + i)));
+      const auto p = hn::And(hn::Or(w, hn::ShiftRight<4>(w)), mask);
+      hn::StoreU(hn::DemoteTo(d8, p), d8, out + i / 2);
+    }
+    for (; i + 2 <= n; i += 2) out[i / 2] = static_cast<uint8_t>(c[i] | (c[i + 1] << 4));
+    if (i < n) out[i / 2] = c[i];
+    return;
+  }
+  const hn::ScalableTag<int32_t> d32;
+  const hn::Rebind<uint8_t, decltype(d32)> d8;
+  const size_t N = hn::Lanes(d32);
+  const auto mask = hn::Set(d32, 0xFF);
+  for (; i + 4 * N <= n; i += 4 * N) {
+    auto w = hn::BitCast(d32, hn::LoadU(hn::RebindToUnsigned<decltype(d32)>(), reinterpret_cast<const uint32_t*>(c + i)));
+    w = hn::Or(w, hn::ShiftRight<6>(w));
+    w = hn::And(hn::Or(w, hn::ShiftRight<12>(w)), mask);
+    hn::StoreU(hn::DemoteTo(d8, w), d8, out + i / 4);
+  }
+  for (; i + 4 <= n; i += 4)
+    out[i / 4] = static_cast<uint8_t>(c[i] | (c[i + 1] << 2) | (c[i + 2] << 4) | (c[i + 3] << 6));
+  if (i < n) {
+    uint8_t b = 0;
+    for (uint64_t k = 0; i + k < n; ++k) b = static_cast<uint8_t>(b | (c[i + k] << (2 * k)));
+    out[i / 4] = b;
+  }
+}
+
+// The primitives the row driver calls, inlined into it.
+static HWY_INLINE bool RowMinMax(const float* x, size_t n, float* mn, float* mx) { return MinMax(x, n, mn, mx); }
+static HWY_INLINE void RowEncode(const float* x, size_t n, float offset, float scale, float inv, uint32_t maxq,
+                                 float stat_scale, uint8_t* codes, StatLanes* lanes, float* max_abs) {
+  Encode(x, n, offset, scale, inv, maxq, stat_scale, codes, lanes, max_abs);
+}
+static HWY_INLINE void RowSearchOne(const float* x, size_t n, float mn, float mx, uint32_t maxq, float* scale,
+                                    float* offset) {
+  Search(x, n, mn, mx, maxq, scale, offset);
+}
+static HWY_INLINE void RowPack(const uint8_t* codes, uint64_t n, int bits, uint8_t* out) {
+  PackCodes(codes, n, bits, out);
+}
+
+#include "kernels/row_driver-inl.h"
+
+int QuantizeRow(const RowJob& j, uint64_t r, const float* x, uint8_t* codes_row, ErrorStats* stats) {
+  return RowQuantize(j, r, x, codes_row, stats);
 }
 
 void Dequant(const uint8_t* HWY_RESTRICT codes, size_t n, float offset, float scale, float* HWY_RESTRICT dst) {
