@@ -9,6 +9,7 @@
 #include <hwy/targets.h>
 
 #include "arrowquant/fp16.hpp"
+#include "kernels/f16_round.hpp"
 #include "kernels/kernels.hpp"
 #include "kernels/quantize_impl.hpp"
 #include "test_data.hpp"
@@ -153,4 +154,30 @@ BOOST_AUTO_TEST_CASE(scaled_statistics_of_huge_groups_match_on_every_target) {
       BOOST_TEST(std::isfinite(got.stats.sse));
     }
   });
+}
+
+BOOST_AUTO_TEST_CASE(binary32_directed_rounding_to_fp16_values_matches_the_16_bit_conversions) {
+  // Every binary16 value, its neighbours in binary32, and the binary32 values between: the fast rounding of the
+  // rtn parameters must give exactly what rounding through the 16-bit encoding gives.
+  uint64_t checked = 0, mismatches = 0;
+  auto check = [&](float v) {
+    if (!(std::fabs(v) <= 65504.0f)) return;
+    ++checked;
+    const float down = aq::f16_to_f32(aq::f32_to_f16_down(v));
+    const float up = aq::f16_to_f32(aq::f32_to_f16_up(v));
+    if (aq::f32_bits(aq::kernels::f16_round_down(v)) != aq::f32_bits(down)) ++mismatches;
+    if (aq::f32_bits(aq::kernels::f16_round_up(v)) != aq::f32_bits(up)) ++mismatches;
+  };
+  for (uint32_t h = 0; h < 0x10000u; ++h) {
+    if (!aq::f16_bits_finite(static_cast<uint16_t>(h))) continue;
+    const float v = aq::f16_to_f32(static_cast<uint16_t>(h));
+    check(v);
+    check(std::nextafter(v, HUGE_VALF));
+    check(std::nextafter(v, -HUGE_VALF));
+    check(aq::f32_from_bits(aq::f32_bits(v) + 0x1000u));  // half way to the next binary16 value (normal range)
+  }
+  for (float v : {1e-40f, -1e-40f, 1e-45f, 3e-8f, 2.98023224e-08f, 65504.0f, 65503.99f}) check(v);
+  BOOST_TEST(checked > 200000u);
+  BOOST_TEST(mismatches == 0u);
+  BOOST_TEST(aq::kernels::f16_round_up(65504.5f) == HUGE_VALF);
 }

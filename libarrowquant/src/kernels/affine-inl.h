@@ -15,6 +15,7 @@
 
 #include "arrowquant/fp16.hpp"
 #include "hwy/highway.h"
+#include "kernels/f16_round.hpp"
 #include "kernels/kernels.hpp"
 #include "kernels/quantize_impl.hpp"
 #include "kernels/search.hpp"

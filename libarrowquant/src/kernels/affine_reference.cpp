@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "arrowquant/fp16.hpp"
+#include "kernels/f16_round.hpp"
 #include "kernels/kernels.hpp"
 #include "kernels/quantize_impl.hpp"
 #include "kernels/search.hpp"

@@ -11,7 +11,7 @@
 //        (n a multiple of 16) at x + g*n, each with the same result as RowSearchOne
 //   void RowPack(codes, n, bits, out)                                             (detail::pack_codes)
 // Included after <algorithm>, <cfloat>, <cmath>, <cstring>, arrowquant/fp16.hpp, kernels/kernels.hpp,
-// kernels/quantize_impl.hpp and kernels/search.hpp.
+// kernels/f16_round.hpp, kernels/quantize_impl.hpp and kernels/search.hpp.
 
 constexpr int kRowMaxSubs = 16;  // sub-groups per super-block: 256 / 16
 
@@ -50,8 +50,8 @@ static inline bool RowStoreFlat(RowParams p, float mn, float mx, uint32_t maxq, 
     return false;
   if (mode == Mode::rtn) {
     // Offset rounded down and scale up, so [offset, offset + maxq*scale] still covers [mn, mx].
-    const float off = f16_to_f32(f32_to_f16_down(mn));
-    const float s = f16_to_f32(f32_to_f16_up((mx - off) / static_cast<float>(maxq)));
+    const float off = f16_round_down(mn);
+    const float s = f16_round_up((mx - off) / static_cast<float>(maxq));
     if (!std::isfinite(s)) return false;
     if (p.scale > 0.0f && s > p.scale * 1.0625f) return false;
     *out = RowParams{s, off};
