@@ -1,7 +1,9 @@
 // Kernel benchmark (not a test): throughput of the tensor quantizer against the read bandwidth of this machine,
 // measured in the same run with the same number of threads, plus the accuracy of each configuration.
 //
-//   aq-bench-kernels [--log2n 24] [--reps 3]
+//   aq-bench-kernels [--log2n 24] [--reps 3] [--only TEXT]
+//
+// --only runs the configurations whose name contains TEXT (for profiling one kernel).
 //
 // Data: 2^log2n values from N(0, 0.02) and from a Student-t with 4 degrees of freedom scaled to std 0.02,
 // laid out as a [2^(log2n/2), 2^(log2n - log2n/2)] tensor. params/s equivalent of the bandwidth = GB/s / 4 (F32).
@@ -67,11 +69,13 @@ struct Config {
 
 int main(int argc, char** argv) {
   int log2n = 24, reps = 3;
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--log2n") && i + 1 < argc) log2n = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
     else if (!std::strcmp(argv[i], "--help")) {
-      std::printf("usage: aq-bench-kernels [--log2n 24] [--reps 3]\n");
+      std::printf("usage: aq-bench-kernels [--log2n 24] [--reps 3] [--only TEXT]\n");
       return 0;
     } else {
       std::fprintf(stderr, "unknown argument %s (see --help)\n", argv[i]);
@@ -110,6 +114,7 @@ int main(int argc, char** argv) {
   for (bool student : {false, true}) {
     const std::vector<float> x = make_data(student, rows * cols);
     for (const Config& c : configs) {
+      if (std::string(c.name).find(only) == std::string::npos) continue;
       aq::QuantSpec spec{c.bits, c.gs, c.mode, c.format};
       double best[3] = {0, 0, 0};
       aq::QuantizedTensor q;

@@ -156,7 +156,7 @@ BOOST_AUTO_TEST_CASE(scaled_statistics_of_huge_groups_match_on_every_target) {
   });
 }
 
-BOOST_AUTO_TEST_CASE(binary32_directed_rounding_to_fp16_values_matches_the_16_bit_conversions) {
+BOOST_AUTO_TEST_CASE(binary32_rounding_to_fp16_values_matches_the_16_bit_conversions) {
   // Every binary16 value, its neighbours in binary32, and the binary32 values between: the fast rounding of the
   // rtn parameters must give exactly what rounding through the 16-bit encoding gives.
   uint64_t checked = 0, mismatches = 0;
@@ -167,6 +167,9 @@ BOOST_AUTO_TEST_CASE(binary32_directed_rounding_to_fp16_values_matches_the_16_bi
     const float up = aq::f16_to_f32(aq::f32_to_f16_up(v));
     if (aq::f32_bits(aq::kernels::f16_round_down(v)) != aq::f32_bits(down)) ++mismatches;
     if (aq::f32_bits(aq::kernels::f16_round_up(v)) != aq::f32_bits(up)) ++mismatches;
+    const uint16_t h = aq::f32_to_f16(v);
+    if (aq::f32_bits(aq::kernels::f16_round_nearest(v)) != aq::f32_bits(aq::f16_to_f32(h))) ++mismatches;
+    if (aq::kernels::f16_bits_of(aq::f16_to_f32(h)) != h) ++mismatches;
   };
   for (uint32_t h = 0; h < 0x10000u; ++h) {
     if (!aq::f16_bits_finite(static_cast<uint16_t>(h))) continue;
@@ -180,4 +183,6 @@ BOOST_AUTO_TEST_CASE(binary32_directed_rounding_to_fp16_values_matches_the_16_bi
   BOOST_TEST(checked > 200000u);
   BOOST_TEST(mismatches == 0u);
   BOOST_TEST(aq::kernels::f16_round_up(65504.5f) == HUGE_VALF);
+  BOOST_TEST(aq::kernels::f16_round_nearest(65519.99f) == 65504.0f);
+  BOOST_TEST(aq::kernels::f16_round_nearest(-65520.0f) == -HUGE_VALF);
 }

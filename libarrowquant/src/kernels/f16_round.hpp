@@ -29,4 +29,23 @@ inline float f16_round_up(float x) {
   return std::ceil(x * pow2f(k)) * pow2f(-k);
 }
 
+// Nearest binary16 value (ties to even) of x (x finite); +-infinity where binary16 overflows (|x| >= 65520).
+// The 1.5 * 2^23 addition rounds |x * 2^k| < 2^11 to an integer, ties to even.
+inline float f16_round_nearest(float x) {
+  if (std::fabs(x) >= 65520.0f) return x > 0.0f ? HUGE_VALF : -HUGE_VALF;
+  const int k = f16_quantum_exp(x);
+  const float t = x * pow2f(k);
+  const float r = (t + 12582912.0f) - 12582912.0f;
+  return (r == 0.0f ? 0.0f * x : r) * pow2f(-k);  // a zero keeps the sign of x, as the 16-bit conversion does
+}
+
+// The binary16 encoding of a binary16 value given as binary32 (finite, exactly representable).
+inline uint16_t f16_bits_of(float v) {
+  const uint32_t u = f32_bits(v);
+  const uint16_t sign = static_cast<uint16_t>((u >> 16) & 0x8000u);
+  const uint32_t absu = u & 0x7FFFFFFFu;
+  if (absu < 0x38800000u) return static_cast<uint16_t>(sign | static_cast<uint16_t>(f32_from_bits(absu) * 16777216.0f));
+  return static_cast<uint16_t>(sign | (((absu >> 23) - 112u) << 10) | ((absu >> 13) & 0x3FFu));
+}
+
 }  // namespace aq::kernels

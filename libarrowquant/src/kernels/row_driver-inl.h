@@ -67,16 +67,22 @@ static inline bool RowStoreFlat(RowParams p, float mn, float mx, uint32_t maxq, 
 
 // Codes k = clamp(nearest(val / unit), lo, maxc) of the ng values and the squared error of unit * k in binary64,
 // summed in g order. The quotient is at most a few times maxc (unit is derived from the largest value), so the
-// conversion to int is exact.
+// 1.5 * 2^23 addition rounds it to nearest even exactly like nearbyint; codes first (a loop the compiler may
+// vectorise), then the ordered sum.
 static inline double RowSubCodes(const float* vals, int ng, float unit, bool scale, int maxc, int* c) {
-  double err = 0;
+  const float fmaxc = static_cast<float>(maxc);
   for (int g = 0; g < ng; ++g) {
     const float val = vals[g];
-    int k = 0;
-    if (unit != 0.0f) k = static_cast<int>(std::nearbyint(val / unit));
-    k = std::min(maxc, std::max(scale && val > 0.0f ? 1 : 0, k));
-    c[g] = k;
-    const double e = static_cast<double>(val) - static_cast<double>(unit) * k;
+    float k = 0.0f;
+    if (unit != 0.0f) k = (val / unit + 12582912.0f) - 12582912.0f;
+    const float lo = scale && val > 0.0f ? 1.0f : 0.0f;
+    k = k > lo ? k : lo;
+    k = k < fmaxc ? k : fmaxc;
+    c[g] = static_cast<int>(k);
+  }
+  double err = 0;
+  for (int g = 0; g < ng; ++g) {
+    const double e = static_cast<double>(vals[g]) - static_cast<double>(unit) * c[g];
     err += e * e;
   }
   return err;
@@ -87,8 +93,8 @@ static inline double RowSubCodes(const float* vals, int ng, float unit, bool sca
 static inline bool RowChooseSuper(const float* vals, int ng, float first, bool scale, int maxc, uint16_t* bits_out,
                                   int* c) {
   if (std::fabs(first) > 65504.0f) return false;
-  uint16_t h = f32_to_f16(first);
-  const float u = f16_to_f32(h);
+  float h = f16_round_nearest(first);
+  const float u = h;
   if (first != 0.0f && std::fabs(u - first) > std::fabs(first) * 0.0625f) return false;
   double err = RowSubCodes(vals, ng, u, scale, maxc, c);
   double scc = 0, cc = 0;
@@ -98,8 +104,8 @@ static inline bool RowChooseSuper(const float* vals, int ng, float first, bool s
   }
   if (cc > 0) {
     const float refit = static_cast<float>(scc / cc);
-    const uint16_t h2 = f32_to_f16(refit);
-    const float u2 = f16_to_f32(h2);
+    const float u2 = f16_round_nearest(refit);
+    const float h2 = u2;
     int c2[kRowMaxSubs];
     if (std::isfinite(u2) && (first == 0.0f || std::fabs(u2 - first) <= std::fabs(first) * 0.5f)) {
       const double err2 = RowSubCodes(vals, ng, u2, scale, maxc, c2);
@@ -110,8 +116,27 @@ static inline bool RowChooseSuper(const float* vals, int ng, float first, bool s
       }
     }
   }
-  *bits_out = h;
+  *bits_out = f16_bits_of(h);
   return true;
+}
+
+// detail::pack_sub_params: count values of `bits` bits as a little-endian bit stream, zero-padded to out_bytes.
+static inline void RowPackSub(const uint8_t* v, int count, int bits, uint8_t* out, uint64_t out_bytes) {
+  uint32_t acc = 0;
+  int nbits = 0;
+  uint64_t o = 0;
+  const uint32_t mask = (1u << bits) - 1u;
+  for (int k = 0; k < count; ++k) {
+    acc |= (v[k] & mask) << nbits;
+    nbits += bits;
+    while (nbits >= 8) {
+      out[o++] = static_cast<uint8_t>(acc & 0xFFu);
+      acc >>= 8;
+      nbits -= 8;
+    }
+  }
+  if (nbits > 0) out[o++] = static_cast<uint8_t>(acc);
+  for (; o < out_bytes; ++o) out[o] = 0;
 }
 
 // Hierarchical: quantize the (scale, offset) of the ng sub-groups of a super-block against fp16 super-parameters
@@ -142,7 +167,7 @@ static inline bool RowStoreHier(const RowParams* p, int ng, int sub_bits, uint64
   }
   super2[0] = dh;
   super2[1] = dmh;
-  detail::pack_sub_params(v, 2 * ng, sub_bits, sub, sub_bytes);
+  RowPackSub(v, 2 * ng, sub_bits, sub, sub_bytes);
   return true;
 }
 
