@@ -124,6 +124,16 @@ BOOST_AUTO_TEST_CASE(primitives_match_scalar_reference_on_every_target) {
       S.fit_sums(x.data(), n, mn1, 3.0f / (mx1 - mn1), 3, &f2);
       BOOST_TEST(std::memcmp(&f1, &f2, sizeof(f1)) == 0);
     }
+    // A NaN or an infinity anywhere (vector body or scalar tail) makes min_max fail on every target.
+    for (float bad : {std::nanf(""), HUGE_VALF, -HUGE_VALF}) {
+      for (std::size_t pos : {0u, 5u, 31u, 40u, 99u}) {
+        std::vector<float> y(x.begin(), x.begin() + 100);
+        y[pos] = bad;
+        float a, b, c, e;
+        BOOST_TEST(!R.min_max(y.data(), y.size(), &a, &b));
+        BOOST_TEST(!S.min_max(y.data(), y.size(), &c, &e));
+      }
+    }
     // Halfway cases round to even in both: t = k + 0.5 exactly.
     std::vector<float> halves;
     for (int k = 0; k < 40; ++k) halves.push_back(0.5f * static_cast<float>(k));

@@ -37,32 +37,42 @@ static inline float ScalarCode(float x, float offset, float inv, float maxq) {
   return (t + kMagic) - kMagic;
 }
 
+// Two accumulators per extreme (min and max are exact in any order; the sign of a zero result is fixed at the
+// end). NaN is caught by "not x == x" (Highway 1.0.3's x != x is an ordered compare on AVX2/AVX-512, false for
+// NaN), infinities by the extremes themselves.
 bool MinMax(const float* HWY_RESTRICT x, size_t n, float* mn, float* mx) {
   const hn::ScalableTag<float> d;
   const size_t N = hn::Lanes(d);
-  auto vmin = hn::Set(d, HUGE_VALF);
-  auto vmax = hn::Set(d, -HUGE_VALF);
-  auto vbad = hn::Zero(d);  // x * 0 is NaN exactly for NaN and infinite x
-  const auto zero = hn::Zero(d);
+  auto vmin0 = hn::Set(d, HUGE_VALF), vmin1 = vmin0;
+  auto vmax0 = hn::Set(d, -HUGE_VALF), vmax1 = vmax0;
+  auto vnan = hn::Zero(d);
   size_t i = 0;
+  for (; i + 2 * N <= n; i += 2 * N) {
+    const auto v0 = hn::LoadU(d, x + i), v1 = hn::LoadU(d, x + i + N);
+    vmin0 = hn::Min(vmin0, v0);
+    vmin1 = hn::Min(vmin1, v1);
+    vmax0 = hn::Max(vmax0, v0);
+    vmax1 = hn::Max(vmax1, v1);
+    vnan = hn::Or(vnan, hn::Or(hn::VecFromMask(d, hn::Not(v0 == v0)), hn::VecFromMask(d, hn::Not(v1 == v1))));
+  }
   for (; i + N <= n; i += N) {
     const auto v = hn::LoadU(d, x + i);
-    vmin = hn::Min(vmin, v);
-    vmax = hn::Max(vmax, v);
-    vbad = hn::Add(vbad, hn::Mul(v, zero));
+    vmin0 = hn::Min(vmin0, v);
+    vmax0 = hn::Max(vmax0, v);
+    vnan = hn::Or(vnan, hn::VecFromMask(d, hn::Not(v == v)));
   }
-  float lo = hn::GetLane(hn::MinOfLanes(d, vmin));
-  float hi = hn::GetLane(hn::MaxOfLanes(d, vmax));
-  float bad = hn::GetLane(hn::SumOfLanes(d, vbad));
+  float lo = hn::GetLane(hn::MinOfLanes(d, hn::Min(vmin0, vmin1)));
+  float hi = hn::GetLane(hn::MaxOfLanes(d, hn::Max(vmax0, vmax1)));
+  bool nan = !hn::AllFalse(d, hn::MaskFromVec(vnan));
   for (; i < n; ++i) {
     const float v = x[i];
     lo = v < lo ? v : lo;
     hi = v > hi ? v : hi;
-    bad = bad + v * 0.0f;
+    nan = nan || v != v;
   }
   *mn = lo + 0.0f;  // -0 -> +0, so the sign of zero never depends on lane order
   *mx = hi + 0.0f;
-  return bad == 0.0f;
+  return !nan && lo != -HUGE_VALF && hi != HUGE_VALF && lo != HUGE_VALF && hi != -HUGE_VALF;
 }
 
 // K = 16 / lanes accumulators per statistic keep the 16 virtual lanes in registers for a whole group (x86
@@ -78,8 +88,12 @@ struct VLaneAcc {
   }
 };
 
-void Encode(const float* HWY_RESTRICT x, size_t n, float offset, float scale, float inv, uint32_t maxq,
-            float stat_scale, uint8_t* HWY_RESTRICT codes, StatLanes* HWY_RESTRICT lanes, float* max_abs) {
+// kScaled: statistics multiplied by stat_scale; without it (stat_scale == 1, every ordinary group) the three
+// multiplications by 1 are left out, which changes no bit.
+template <bool kScaled>
+HWY_INLINE void EncodeT(const float* HWY_RESTRICT x, size_t n, float offset, float scale, float inv, uint32_t maxq,
+                        float stat_scale, uint8_t* HWY_RESTRICT codes, StatLanes* HWY_RESTRICT lanes,
+                        float* max_abs) {
   using D = hn::ScalableTag<float>;
   const D d;
   const hn::Rebind<int32_t, D> di;
@@ -113,7 +127,9 @@ void Encode(const float* HWY_RESTRICT x, size_t n, float offset, float scale, fl
       const auto wh = hn::Add(voff, hn::Mul(qf, vsc));
       const auto e = hn::Sub(w, wh);
       vmaxabs = hn::Max(vmaxabs, hn::Abs(e));
-      const auto es = hn::Mul(e, vss), ws = hn::Mul(w, vss), whs = hn::Mul(wh, vss);
+      const auto es = kScaled ? hn::Mul(e, vss) : e;
+      const auto ws = kScaled ? hn::Mul(w, vss) : w;
+      const auto whs = kScaled ? hn::Mul(wh, vss) : wh;
       sse.v[k] = hn::Add(sse.v[k], hn::Mul(es, es));
       energy.v[k] = hn::Add(energy.v[k], hn::Mul(ws, ws));
       recon.v[k] = hn::Add(recon.v[k], hn::Mul(whs, whs));
@@ -142,6 +158,15 @@ void Encode(const float* HWY_RESTRICT x, size_t n, float offset, float scale, fl
     m = ae > m ? ae : m;
   }
   if (m > *max_abs) *max_abs = m;
+}
+
+void Encode(const float* HWY_RESTRICT x, size_t n, float offset, float scale, float inv, uint32_t maxq,
+            float stat_scale, uint8_t* HWY_RESTRICT codes, StatLanes* HWY_RESTRICT lanes, float* max_abs) {
+  if (stat_scale == 1.0f) {
+    EncodeT<false>(x, n, offset, scale, inv, maxq, stat_scale, codes, lanes, max_abs);
+  } else {
+    EncodeT<true>(x, n, offset, scale, inv, maxq, stat_scale, codes, lanes, max_abs);
+  }
 }
 
 void FitSumsImpl(const float* HWY_RESTRICT x, size_t n, float offset, float inv, uint32_t maxq,
