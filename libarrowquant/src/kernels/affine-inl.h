@@ -40,7 +40,7 @@ static inline float ScalarCode(float x, float offset, float inv, float maxq) {
 // Two accumulators per extreme (min and max are exact in any order; the sign of a zero result is fixed at the
 // end). NaN is caught by "not x == x" (Highway 1.0.3's x != x is an ordered compare on AVX2/AVX-512, false for
 // NaN), infinities by the extremes themselves.
-bool MinMax(const float* HWY_RESTRICT x, size_t n, float* mn, float* mx) {
+HWY_INLINE bool MinMax(const float* HWY_RESTRICT x, size_t n, float* mn, float* mx) {
   const hn::ScalableTag<float> d;
   const size_t N = hn::Lanes(d);
   auto vmin0 = hn::Set(d, HUGE_VALF), vmin1 = vmin0;
@@ -160,7 +160,7 @@ HWY_INLINE void EncodeT(const float* HWY_RESTRICT x, size_t n, float offset, flo
   if (m > *max_abs) *max_abs = m;
 }
 
-void Encode(const float* HWY_RESTRICT x, size_t n, float offset, float scale, float inv, uint32_t maxq,
+HWY_INLINE void Encode(const float* HWY_RESTRICT x, size_t n, float offset, float scale, float inv, uint32_t maxq,
             float stat_scale, uint8_t* HWY_RESTRICT codes, StatLanes* HWY_RESTRICT lanes, float* max_abs) {
   if (stat_scale == 1.0f) {
     EncodeT<false>(x, n, offset, scale, inv, maxq, stat_scale, codes, lanes, max_abs);

@@ -213,39 +213,44 @@ static inline int RowSlice(const RowJob& j, uint64_t r, const float* x, uint64_t
     const float fmaxq = static_cast<float>(j.maxq);
     for (uint64_t g = 0; g < ng_all; ++g) raw[g] = RowParams{(gmax[g] - gmin[g]) / fmaxq, gmin[g]};
   }
-  // 3. Stored parameters, codes and statistics, chunk by chunk.
+  // 3. Stored parameters of every group (independent per chunk, so their divisions overlap), then 4. codes and
+  // statistics group by group.
   const bool hier = j.format == ParamFormat::hierarchical;
   const uint64_t per_chunk = hier ? q.subs_per_super : 1;
-  RowParams eff[kRowMaxSubs];
+  RowParams eff[kRowSliceGroups];
+  float inv[kRowSliceGroups];
   for (uint64_t c0 = 0; c0 < ng_all; c0 += per_chunk) {
     const uint64_t g0 = g_begin + c0;
     const int ng = static_cast<int>(std::min<uint64_t>(per_chunk, gpr - g0));
     if (hier) {
       const uint64_t si = r * q.supers_per_row + g0 / q.subs_per_super;
       if (!RowStoreHier(raw + c0, ng, hier_sub_bits(j.bits), q.sub_bytes, &q.super_params[si * 2],
-                        &q.sub_params[si * q.sub_bytes], eff))
+                        &q.sub_params[si * q.sub_bytes], eff + c0))
         return kRowNeedF32;
-    } else if (!RowStoreFlat(raw[c0], gmin[c0], gmax[c0], j.maxq, j.mode, j.params_f32, &eff[0])) {
+    } else if (!RowStoreFlat(raw[c0], gmin[c0], gmax[c0], j.maxq, j.mode, j.params_f32, &eff[c0])) {
       return kRowNeedF32;
     }
-    for (int g = 0; g < ng; ++g) {
-      const uint64_t begin = (g0 + g) * gsize;
-      const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(gsize, j.cols - begin));
-      q.scales[r * gpr + g0 + g] = eff[g].scale;
-      q.offsets[r * gpr + g0 + g] = eff[g].offset;
-      // Squares of weights above 2^60 would overflow the binary32 lanes: such a group is accumulated scaled by a
-      // power of two on its own (exact) and folded into the row's binary64 sums with the inverse factor.
-      const float amax = std::max(std::fabs(gmin[c0 + g]), std::fabs(gmax[c0 + g]));
-      if (amax > 0x1p60f) {
-        RowFoldInto(lanes, 1.0, &row);
-        const int e = std::ilogb(amax) + 1;
-        RowEncode(x + begin, n, eff[g].offset, eff[g].scale, RowSafeInv(eff[g].scale), j.maxq, std::ldexp(1.0f, -e),
-                  codes_row + begin, &lanes, &max_abs);
-        RowFoldInto(lanes, std::ldexp(1.0, 2 * e), &row);
-      } else {
-        RowEncode(x + begin, n, eff[g].offset, eff[g].scale, RowSafeInv(eff[g].scale), j.maxq, 1.0f,
-                  codes_row + begin, &lanes, &max_abs);
-      }
+  }
+  for (uint64_t g = 0; g < ng_all; ++g) {
+    q.scales[r * gpr + g_begin + g] = eff[g].scale;
+    q.offsets[r * gpr + g_begin + g] = eff[g].offset;
+    inv[g] = RowSafeInv(eff[g].scale);
+  }
+  for (uint64_t g = 0; g < ng_all; ++g) {
+    const uint64_t begin = (g_begin + g) * gsize;
+    const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(gsize, j.cols - begin));
+    // Squares of weights above 2^60 would overflow the binary32 lanes: such a group is accumulated scaled by a
+    // power of two on its own (exact) and folded into the row's binary64 sums with the inverse factor.
+    const float amax = std::max(std::fabs(gmin[g]), std::fabs(gmax[g]));
+    if (amax > 0x1p60f) {
+      RowFoldInto(lanes, 1.0, &row);
+      const int e = std::ilogb(amax) + 1;
+      RowEncode(x + begin, n, eff[g].offset, eff[g].scale, inv[g], j.maxq, std::ldexp(1.0f, -e), codes_row + begin,
+                &lanes, &max_abs);
+      RowFoldInto(lanes, std::ldexp(1.0, 2 * e), &row);
+    } else {
+      RowEncode(x + begin, n, eff[g].offset, eff[g].scale, inv[g], j.maxq, 1.0f, codes_row + begin, &lanes,
+                &max_abs);
     }
   }
   return kRowOk;
