@@ -212,6 +212,64 @@ void FitSumsImpl(const float* HWY_RESTRICT x, size_t n, float offset, float inv,
   out->sum_ll = sll;
 }
 
+// Encode of G consecutive groups of n elements (n a multiple of 16) with statistics scale 1, the accumulators
+// carried in registers from one group to the next: the same additions in the same order as G calls of Encode,
+// without reloading the lanes and reducing the largest error once per group (short sub-groups of the
+// hierarchical format are 16 or 32 elements, where that overhead is as large as the work).
+template <class P>
+HWY_INLINE void EncodeRun(const float* HWY_RESTRICT x, size_t n, size_t G, const P* eff, const float* inv,
+                          uint32_t maxq, uint8_t* HWY_RESTRICT codes, StatLanes* HWY_RESTRICT lanes, float* max_abs) {
+  using D = hn::ScalableTag<float>;
+  const D d;
+  const hn::Rebind<int32_t, D> di;
+  const hn::Rebind<uint8_t, D> du8;
+  constexpr size_t kN = HWY_LANES(float) < kVLanes ? HWY_LANES(float) : kVLanes;
+  constexpr size_t K = kVLanes / kN;
+  if (hn::Lanes(d) != kN || n % kVLanes != 0) {
+    for (size_t g = 0; g < G; ++g)
+      EncodeT<false>(x + g * n, n, eff[g].offset, eff[g].scale, inv[g], maxq, 1.0f, codes + g * n, lanes, max_abs);
+    return;
+  }
+  const auto vmaxq = hn::Set(d, static_cast<float>(maxq));
+  const auto vzero = hn::Zero(d);
+  const auto vmagic = hn::Set(d, kMagic);
+  auto vmaxabs = hn::Zero(d);
+  VLaneAcc<K, D> sse, energy, recon, dot;
+  sse.load(d, lanes->sse);
+  energy.load(d, lanes->energy);
+  recon.load(d, lanes->recon);
+  dot.load(d, lanes->dot);
+  for (size_t g = 0; g < G; ++g) {
+    const auto voff = hn::Set(d, eff[g].offset);
+    const auto vsc = hn::Set(d, eff[g].scale);
+    const auto vinv = hn::Set(d, inv[g]);
+    const float* xg = x + g * n;
+    uint8_t* cg = codes + g * n;
+    for (size_t i = 0; i < n; i += kVLanes) {
+      for (size_t k = 0; k < K; ++k) {
+        const auto w = hn::LoadU(d, xg + i + k * kN);
+        auto t = hn::Mul(hn::Sub(w, voff), vinv);
+        t = hn::Min(hn::Max(t, vzero), vmaxq);
+        const auto qf = hn::Sub(hn::Add(t, vmagic), vmagic);
+        hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, qf)), du8, cg + i + k * kN);
+        const auto wh = hn::Add(voff, hn::Mul(qf, vsc));
+        const auto e = hn::Sub(w, wh);
+        vmaxabs = hn::Max(vmaxabs, hn::Abs(e));
+        sse.v[k] = hn::Add(sse.v[k], hn::Mul(e, e));
+        energy.v[k] = hn::Add(energy.v[k], hn::Mul(w, w));
+        recon.v[k] = hn::Add(recon.v[k], hn::Mul(wh, wh));
+        dot.v[k] = hn::Add(dot.v[k], hn::Mul(w, wh));
+      }
+    }
+  }
+  sse.store(d, lanes->sse);
+  energy.store(d, lanes->energy);
+  recon.store(d, lanes->recon);
+  dot.store(d, lanes->dot);
+  const float m = hn::GetLane(hn::MaxOfLanes(d, vmaxabs));
+  if (m > *max_abs) *max_abs = m;
+}
+
 #include "kernels/search-inl.h"
 
 void Search(const float* HWY_RESTRICT x, size_t n, float mn, float mx, uint32_t maxq, float* scale, float* offset) {
@@ -276,6 +334,11 @@ static HWY_INLINE void RowEncode(const float* x, size_t n, float offset, float s
 static HWY_INLINE void RowSearchOne(const float* x, size_t n, float mn, float mx, uint32_t maxq, float* scale,
                                     float* offset) {
   Search(x, n, mn, mx, maxq, scale, offset);
+}
+template <class P>
+static HWY_INLINE void RowEncodeRun(const float* x, size_t n, size_t G, const P* eff, const float* inv, uint32_t maxq,
+                                   uint8_t* codes, StatLanes* lanes, float* max_abs) {
+  EncodeRun(x, n, G, eff, inv, maxq, codes, lanes, max_abs);
 }
 static HWY_INLINE void RowPack(const uint8_t* codes, uint64_t n, int bits, uint8_t* out) {
   PackCodes(codes, n, bits, out);

@@ -84,6 +84,12 @@ void RowEncode(const float* x, std::size_t n, float offset, float scale, float i
                uint8_t* codes, StatLanes* lanes, float* max_abs) {
   ref_encode(x, n, offset, scale, inv, maxq, stat_scale, codes, lanes, max_abs);
 }
+template <class P>
+void RowEncodeRun(const float* x, std::size_t n, std::size_t G, const P* eff, const float* inv, uint32_t maxq,
+                  uint8_t* codes, StatLanes* lanes, float* max_abs) {
+  for (std::size_t g = 0; g < G; ++g)
+    ref_encode(x + g * n, n, eff[g].offset, eff[g].scale, inv[g], maxq, 1.0f, codes + g * n, lanes, max_abs);
+}
 void RowSearchOne(const float* x, std::size_t n, float mn, float mx, uint32_t maxq, float* scale, float* offset) {
   ref_search(x, n, mn, mx, maxq, scale, offset);
 }

@@ -9,6 +9,8 @@
 //   void RowSearchOne(x, n, mn, mx, maxq, scale*, offset*)                                 (Table::search)
 //   void RowSearchBatch(x, n, G, mn*, mx*, maxq, scale*, offset*): G <= kRowBatch groups of n elements
 //        (n a multiple of 16) at x + g*n, each with the same result as RowSearchOne
+//   void RowEncodeRun(x, n, G, eff*, inv*, maxq, codes, lanes, max_abs): G groups of n elements at x + g*n,
+//        statistics scale 1; the same as G calls of RowEncode
 //   void RowPack(codes, n, bits, out)                                             (detail::pack_codes)
 // Included after <algorithm>, <cfloat>, <cmath>, <cstring>, arrowquant/fp16.hpp, kernels/kernels.hpp,
 // kernels/f16_round.hpp, kernels/quantize_impl.hpp and kernels/search.hpp.
@@ -236,7 +238,7 @@ static inline int RowSlice(const RowJob& j, uint64_t r, const float* x, uint64_t
     q.offsets[r * gpr + g_begin + g] = eff[g].offset;
     inv[g] = RowSafeInv(eff[g].scale);
   }
-  for (uint64_t g = 0; g < ng_all; ++g) {
+  for (uint64_t g = 0; g < ng_all;) {
     const uint64_t begin = (g_begin + g) * gsize;
     const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(gsize, j.cols - begin));
     // Squares of weights above 2^60 would overflow the binary32 lanes: such a group is accumulated scaled by a
@@ -248,10 +250,17 @@ static inline int RowSlice(const RowJob& j, uint64_t r, const float* x, uint64_t
       RowEncode(x + begin, n, eff[g].offset, eff[g].scale, inv[g], j.maxq, std::ldexp(1.0f, -e), codes_row + begin,
                 &lanes, &max_abs);
       RowFoldInto(lanes, std::ldexp(1.0, 2 * e), &row);
-    } else {
-      RowEncode(x + begin, n, eff[g].offset, eff[g].scale, inv[g], j.maxq, 1.0f, codes_row + begin, &lanes,
-                &max_abs);
+      ++g;
+      continue;
     }
+    // The run of whole groups with ordinary statistics that starts here (a short last group ends it).
+    uint64_t g1 = g + 1;
+    while (n == gsize && g1 < ng_all && (g_begin + g1 + 1) * gsize <= j.cols &&
+           !(std::max(std::fabs(gmin[g1]), std::fabs(gmax[g1])) > 0x1p60f))
+      ++g1;
+    RowEncodeRun(x + begin, n, static_cast<std::size_t>(g1 - g), eff + g, inv + g, j.maxq, codes_row + begin, &lanes,
+                 &max_abs);
+    g = g1;
   }
   return kRowOk;
 }
