@@ -9,8 +9,8 @@
 // refinement rounds (codes for the best pair, refit). The grid was chosen on the benchmark's Gaussian and
 // Student-t data (docs/benchmarks.md). FitFn: void(const float*, size_t, float offset, float inv, uint32_t, FitSums*).
 template <class FitFn>
-static inline void SearchGroup(FitFn&& fit, const float* x, std::size_t n, float mn, float mx, uint32_t maxq, float* scale,
-                         float* offset) {
+static inline void SearchGroup(FitFn&& fit, const float* x, std::size_t n, float mn, float mx, uint32_t maxq,
+                               float* scale, float* offset) {
   const float range = mx - mn;
   float best_s = range / static_cast<float>(maxq), best_m = mn;
   if (!(range > 0.0f)) {
