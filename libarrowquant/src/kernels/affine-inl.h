@@ -344,7 +344,10 @@ static HWY_INLINE void RowPack(const uint8_t* codes, uint64_t n, int bits, uint8
   PackCodes(codes, n, bits, out);
 }
 
+#include "kernels/super_params-inl.h"
+#define AQ_ROW_SUPER_VECTOR
 #include "kernels/row_driver-inl.h"
+#undef AQ_ROW_SUPER_VECTOR
 
 int QuantizeRow(const RowJob& j, uint64_t r, const float* x, uint8_t* codes_row, ErrorStats* stats) {
   return RowQuantize(j, r, x, codes_row, stats);

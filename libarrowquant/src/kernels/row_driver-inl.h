@@ -11,7 +11,8 @@
 //        (n a multiple of 16) at x + g*n, each with the same result as RowSearchOne
 //   void RowEncodeRun(x, n, G, eff*, inv*, maxq, codes, lanes, max_abs): G groups of n elements at x + g*n,
 //        statistics scale 1; the same as G calls of RowEncode
-//   void RowPack(codes, n, bits, out)                                             (detail::pack_codes)
+//   void RowPack(codes, n, bits, out)
+//   and, if it defines AQ_ROW_SUPER_VECTOR, RowSuperChoose (super_params-inl.h) for the super-parameters                                             (detail::pack_codes)
 // Included after <algorithm>, <cfloat>, <cmath>, <cstring>, arrowquant/fp16.hpp, kernels/kernels.hpp,
 // kernels/f16_round.hpp, kernels/quantize_impl.hpp and kernels/search.hpp.
 
@@ -141,35 +142,53 @@ static inline void RowPackSub(const uint8_t* v, int count, int bits, uint8_t* ou
   for (; o < out_bytes; ++o) out[o] = 0;
 }
 
-// Hierarchical: quantize the (scale, offset) of the ng sub-groups of a super-block against fp16 super-parameters
-// (d, dmin) with sub_bits-bit codes. Returns false when d or dmin does not fit fp16 well.
-static inline bool RowStoreHier(const RowParams* p, int ng, int sub_bits, uint64_t sub_bytes, uint16_t* super2,
-                                uint8_t* sub, RowParams* eff) {
+// Hierarchical: quantize the (scale, offset) of the ng sub-groups of each of B consecutive super-blocks
+// (p[b * ng + g]) against fp16 super-parameters (d, dmin) with sub_bits-bit codes. Returns false when d or dmin
+// of some super-block does not fit fp16 well.
+constexpr std::size_t kRowSuperRun = 8;
+static inline bool RowStoreHier(const RowParams* p, int ng, std::size_t B, int sub_bits, uint64_t sub_bytes,
+                                uint16_t* super2, uint8_t* sub, RowParams* eff) {
+  if (ng < 1 || ng > kRowMaxSubs || B > kRowSuperRun) return false;  // never: the layout bounds both
   const int maxc = (1 << sub_bits) - 1;
-  const float fmaxc = static_cast<float>(maxc);
-  float smax = 0.0f, mext = 0.0f;
-  float sv[kRowMaxSubs], mv[kRowMaxSubs];
-  for (int g = 0; g < ng; ++g) {
-    sv[g] = p[g].scale;
-    mv[g] = p[g].offset;
-    smax = std::max(smax, p[g].scale);
-    if (std::fabs(p[g].offset) > std::fabs(mext)) mext = p[g].offset;
+  const std::size_t n = B * static_cast<std::size_t>(ng);
+  float sv[kRowSuperRun * kRowMaxSubs], mv[kRowSuperRun * kRowMaxSubs];
+  for (std::size_t i = 0; i < n; ++i) {
+    sv[i] = p[i].scale;
+    mv[i] = p[i].offset;
   }
-  uint16_t dh = 0, dmh = 0;
-  int sc[kRowMaxSubs], mc[kRowMaxSubs];
-  if (!RowChooseSuper(sv, ng, smax / fmaxc, true, maxc, &dh, sc) ||
-      !RowChooseSuper(mv, ng, mext / fmaxc, false, maxc, &dmh, mc))
+  uint16_t dh[kRowSuperRun], dmh[kRowSuperRun];
+  int sc[kRowSuperRun * kRowMaxSubs], mc[kRowSuperRun * kRowMaxSubs];
+#ifdef AQ_ROW_SUPER_VECTOR
+  if (!RowSuperChoose(sv, ng, B, true, maxc, dh, sc) || !RowSuperChoose(mv, ng, B, false, maxc, dmh, mc))
     return false;
-  const float df = f16_to_f32(dh), dmf = f16_to_f32(dmh);
-  uint8_t v[2 * kRowMaxSubs] = {0};
-  for (int g = 0; g < ng; ++g) {
-    v[g] = static_cast<uint8_t>(sc[g]);
-    v[ng + g] = static_cast<uint8_t>(mc[g]);
-    eff[g] = RowParams{df * static_cast<float>(sc[g]), dmf * static_cast<float>(mc[g])};
+#else
+  const float fmaxc = static_cast<float>(maxc);
+  for (std::size_t b = 0; b < B; ++b) {
+    const float* s = sv + b * ng;
+    const float* m = mv + b * ng;
+    float smax = 0.0f, mext = 0.0f;
+    for (int g = 0; g < ng; ++g) {
+      smax = std::max(smax, s[g]);
+      if (std::fabs(m[g]) > std::fabs(mext)) mext = m[g];
+    }
+    if (!RowChooseSuper(s, ng, smax / fmaxc, true, maxc, &dh[b], sc + b * ng) ||
+        !RowChooseSuper(m, ng, mext / fmaxc, false, maxc, &dmh[b], mc + b * ng))
+      return false;
   }
-  super2[0] = dh;
-  super2[1] = dmh;
-  RowPackSub(v, 2 * ng, sub_bits, sub, sub_bytes);
+#endif
+  for (std::size_t b = 0; b < B; ++b) {
+    const float df = f16_to_f32(dh[b]), dmf = f16_to_f32(dmh[b]);
+    uint8_t v[2 * kRowMaxSubs] = {0};
+    for (int g = 0; g < ng; ++g) {
+      const std::size_t i = b * ng + g;
+      v[g] = static_cast<uint8_t>(sc[i]);
+      v[ng + g] = static_cast<uint8_t>(mc[i]);
+      eff[i] = RowParams{df * static_cast<float>(sc[i]), dmf * static_cast<float>(mc[i])};
+    }
+    super2[2 * b] = dh[b];
+    super2[2 * b + 1] = dmh[b];
+    RowPackSub(v, 2 * ng, sub_bits, sub + b * sub_bytes, sub_bytes);
+  }
   return true;
 }
 
@@ -221,17 +240,25 @@ static inline int RowSlice(const RowJob& j, uint64_t r, const float* x, uint64_t
   const uint64_t per_chunk = hier ? q.subs_per_super : 1;
   RowParams eff[kRowSliceGroups];
   float inv[kRowSliceGroups];
-  for (uint64_t c0 = 0; c0 < ng_all; c0 += per_chunk) {
+  for (uint64_t c0 = 0; c0 < ng_all;) {
     const uint64_t g0 = g_begin + c0;
     const int ng = static_cast<int>(std::min<uint64_t>(per_chunk, gpr - g0));
     if (hier) {
+      // Up to kRowSuperRun whole super-blocks at once (a partial last one on its own).
+      std::size_t B = 1;
+      while (ng == static_cast<int>(per_chunk) && B < kRowSuperRun && c0 + (B + 1) * per_chunk <= ng_all &&
+             g0 + (B + 1) * per_chunk <= gpr)
+        ++B;
       const uint64_t si = r * q.supers_per_row + g0 / q.subs_per_super;
-      if (!RowStoreHier(raw + c0, ng, hier_sub_bits(j.bits), q.sub_bytes, &q.super_params[si * 2],
+      if (!RowStoreHier(raw + c0, ng, B, hier_sub_bits(j.bits), q.sub_bytes, &q.super_params[si * 2],
                         &q.sub_params[si * q.sub_bytes], eff + c0))
         return kRowNeedF32;
+      c0 += B * per_chunk;
+      continue;
     } else if (!RowStoreFlat(raw[c0], gmin[c0], gmax[c0], j.maxq, j.mode, j.params_f32, &eff[c0])) {
       return kRowNeedF32;
     }
+    ++c0;
   }
   for (uint64_t g = 0; g < ng_all; ++g) {
     q.scales[r * gpr + g_begin + g] = eff[g].scale;
