@@ -1,7 +1,9 @@
 // Kernel benchmark (not a test): throughput of the tensor quantizer against the read bandwidth of this machine,
 // measured in the same run with the same number of threads, plus the accuracy of each configuration.
 //
-//   aq-bench-kernels [--log2n 24] [--reps 3]
+//   aq-bench-kernels [--log2n 24] [--reps 3] [--only TEXT]
+//
+// --only runs the configurations whose name contains TEXT (for profiling one kernel).
 //
 // Data: 2^log2n values from N(0, 0.02) and from a Student-t with 4 degrees of freedom scaled to std 0.02,
 // laid out as a [2^(log2n/2), 2^(log2n - log2n/2)] tensor. params/s equivalent of the bandwidth = GB/s / 4 (F32).
@@ -15,6 +17,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <hwy/targets.h>
 
 #include "arrowquant/quantize.hpp"
 #include "bandwidth.hpp"
@@ -58,17 +62,20 @@ struct Config {
   const char* name;
   int bits, gs;
   aq::Mode mode;
+  aq::ParamFormat format;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
   int log2n = 24, reps = 3;
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--log2n") && i + 1 < argc) log2n = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
     else if (!std::strcmp(argv[i], "--help")) {
-      std::printf("usage: aq-bench-kernels [--log2n 24] [--reps 3]\n");
+      std::printf("usage: aq-bench-kernels [--log2n 24] [--reps 3] [--only TEXT]\n");
       return 0;
     } else {
       std::fprintf(stderr, "unknown argument %s (see --help)\n", argv[i]);
@@ -82,24 +89,33 @@ int main(int argc, char** argv) {
   const uint64_t rows = uint64_t{1} << (log2n / 2), cols = uint64_t{1} << (log2n - log2n / 2);
   const double n = static_cast<double>(rows * cols);
   const double bw1 = aqbench::read_bandwidth(1), bw2 = aqbench::read_bandwidth(2);
-  std::printf("ArrowQuant kernel benchmark: %llu x %llu F32 values, SIMD target %s\n",
-              static_cast<unsigned long long>(rows), static_cast<unsigned long long>(cols), aq::simd_target_name());
+  std::printf("ArrowQuant kernel benchmark: %llu x %llu F32 values\n", static_cast<unsigned long long>(rows),
+              static_cast<unsigned long long>(cols));
+  // Every figure below is from the target the library dispatches to; the others this CPU could run are listed
+  // (tests check all of them against the scalar reference bit for bit).
+  std::printf("SIMD target run: %s (compiled and supported here:", aq::simd_target_name());
+  for (int64_t t : hwy::SupportedAndGeneratedTargets()) std::printf(" %s", hwy::TargetName(t));
+  std::printf(")\n");
   std::printf("read bandwidth (64 MiB, best of 7): 1 thread %.1f GB/s = %.0f M params/s; 2 threads %.1f GB/s = %.0f M params/s\n\n",
               bw1, bw1 / 4 * 1e3, bw2, bw2 / 4 * 1e3);
   // Search uses the hierarchical format (docs/quantized-layouts.md): group_size is the super-block; sub-groups
   // of 32 (INT4) / 16 (INT2) elements. Group 256 is the K-quant budget (4.5 and 2.625 bits per weight).
+  // "rtn hier" is rtn in the hierarchical format (sub-groups of 32, super-block 256: 4.5 bits per weight).
+  constexpr aq::ParamFormat kAuto = aq::ParamFormat::automatic, kHier = aq::ParamFormat::hierarchical;
   const Config configs[] = {
-      {"INT8 rtn g64", 8, 64, aq::Mode::rtn},       {"INT4 rtn g64", 4, 64, aq::Mode::rtn},
-      {"INT4 rtn g128", 4, 128, aq::Mode::rtn},     {"INT4 search g64", 4, 64, aq::Mode::search},
-      {"INT4 search g128", 4, 128, aq::Mode::search}, {"INT4 search g256", 4, 256, aq::Mode::search},
-      {"INT2 search g128", 2, 128, aq::Mode::search}, {"INT2 search g256", 2, 256, aq::Mode::search},
+      {"INT8 rtn g64", 8, 64, aq::Mode::rtn, kAuto},          {"INT4 rtn g64", 4, 64, aq::Mode::rtn, kAuto},
+      {"INT4 rtn g128", 4, 128, aq::Mode::rtn, kAuto},        {"INT4 rtn hier g256", 4, 256, aq::Mode::rtn, kHier},
+      {"INT4 search g64", 4, 64, aq::Mode::search, kAuto},    {"INT4 search g128", 4, 128, aq::Mode::search, kAuto},
+      {"INT4 search g256", 4, 256, aq::Mode::search, kAuto},  {"INT2 search g128", 2, 128, aq::Mode::search, kAuto},
+      {"INT2 search g256", 2, 256, aq::Mode::search, kAuto},
   };
-  std::printf("%-9s %-17s %6s %10s %6s %10s %6s %6s %8s %9s %10s\n", "data", "config", "bpw", "Mp/s 1T", "x bw1",
+  std::printf("%-9s %-18s %6s %10s %6s %10s %6s %6s %8s %9s %10s\n", "data", "config", "bpw", "Mp/s 1T", "x bw1",
               "Mp/s 2T", "x bw2", "2T/1T", "SQNR dB", "cosine", "max err");
   for (bool student : {false, true}) {
     const std::vector<float> x = make_data(student, rows * cols);
     for (const Config& c : configs) {
-      aq::QuantSpec spec{c.bits, c.gs, c.mode, aq::ParamFormat::automatic};
+      if (std::string(c.name).find(only) == std::string::npos) continue;
+      aq::QuantSpec spec{c.bits, c.gs, c.mode, c.format};
       double best[3] = {0, 0, 0};
       aq::QuantizedTensor q;
       for (int t : {1, 2}) {
@@ -111,7 +127,7 @@ int main(int argc, char** argv) {
         }
       }
       const double m1 = best[1] / 1e6, m2 = best[2] / 1e6;
-      std::printf("%-9s %-17s %6.3f %10.0f %6.3f %10.0f %6.3f %6.2f %8.2f %9.6f %10.3g\n",
+      std::printf("%-9s %-18s %6.3f %10.0f %6.3f %10.0f %6.3f %6.2f %8.2f %9.6f %10.3g\n",
                   student ? "student4" : "gaussian", c.name, q.bits_per_weight(), m1, m1 / (bw1 / 4 * 1e3), m2,
                   m2 / (bw2 / 4 * 1e3), m2 / m1, q.stats.sqnr_db(), q.stats.cosine(), q.stats.max_abs);
     }

@@ -9,6 +9,7 @@
 #include <hwy/targets.h>
 
 #include "arrowquant/fp16.hpp"
+#include "kernels/f16_round.hpp"
 #include "kernels/kernels.hpp"
 #include "kernels/quantize_impl.hpp"
 #include "test_data.hpp"
@@ -31,6 +32,7 @@ std::vector<Case> cases() {
           if (f == aq::ParamFormat::hierarchical && bits == 8) continue;
           out.push_back({5, 300, bits, gs, m, f});   // 300: a short last group for every group size
           out.push_back({3, 1, bits, gs, m, f});     // one column
+          if (f == aq::ParamFormat::hierarchical) out.push_back({8, 1100, bits, gs, m, f});  // runs of super-blocks
         }
   return out;
 }
@@ -66,12 +68,28 @@ void for_each_target(F&& f) {
 
 BOOST_AUTO_TEST_CASE(quantize_driver_matches_scalar_reference_on_every_target) {
   // Heavy tails, an outlier, zeros of both signs, denormals and a constant run in the data.
-  std::vector<float> x = aqtest::gaussian(5 * 300, 0.02, 42);
+  std::vector<float> x = aqtest::gaussian(8 * 1100, 0.02, 42);
   x[7] = 0.9f;
   x[8] = -0.0f;
   x[9] = 0.0f;
   x[10] = 1e-40f;
   for (int i = 320; i < 420; ++i) x[i] = 0.125f;
+  // From element 1100 on (rows 2-8 of the 1100-column cases), heavy tails of a ratio of uniforms: super-
+  // blocks whose sub-group scales and offsets spread widely, where the refitted super-parameter is not always
+  // the better one.
+  uint64_t lcg = 3;
+  auto uni = [&lcg] {
+    lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(lcg >> 11) / 9007199254740992.0;
+  };
+  for (std::size_t i = 1100; i < x.size(); ++i) {
+    const double u = uni(), w = uni();
+    x[i] = static_cast<float>(0.002 * (u - 0.5) / (w + 0.01));
+  }
+  // Zero and constant sub-groups among them: super-parameter fits that tie exactly.
+  for (std::size_t i = 2200 + 256; i < 2200 + 320; ++i) x[i] = 0.0f;
+  for (std::size_t i = 3300 + 512; i < 3300 + 560; ++i) x[i] = -0.25f;
+  for (std::size_t i = 1; i < 40; ++i) x[4400 + 29 * i] = 0.0f;
   std::vector<uint16_t> h(x.size()), b(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
     h[i] = aq::f32_to_f16(x[i]);
@@ -123,6 +141,16 @@ BOOST_AUTO_TEST_CASE(primitives_match_scalar_reference_on_every_target) {
       S.fit_sums(x.data(), n, mn1, 3.0f / (mx1 - mn1), 3, &f2);
       BOOST_TEST(std::memcmp(&f1, &f2, sizeof(f1)) == 0);
     }
+    // A NaN or an infinity anywhere (vector body or scalar tail) makes min_max fail on every target.
+    for (float bad : {std::nanf(""), HUGE_VALF, -HUGE_VALF}) {
+      for (std::size_t pos : {0u, 5u, 31u, 40u, 99u}) {
+        std::vector<float> y(x.begin(), x.begin() + 100);
+        y[pos] = bad;
+        float a, b, c, e;
+        BOOST_TEST(!R.min_max(y.data(), y.size(), &a, &b));
+        BOOST_TEST(!S.min_max(y.data(), y.size(), &c, &e));
+      }
+    }
     // Halfway cases round to even in both: t = k + 0.5 exactly.
     std::vector<float> halves;
     for (int k = 0; k < 40; ++k) halves.push_back(0.5f * static_cast<float>(k));
@@ -153,4 +181,35 @@ BOOST_AUTO_TEST_CASE(scaled_statistics_of_huge_groups_match_on_every_target) {
       BOOST_TEST(std::isfinite(got.stats.sse));
     }
   });
+}
+
+BOOST_AUTO_TEST_CASE(binary32_rounding_to_fp16_values_matches_the_16_bit_conversions) {
+  // Every binary16 value, its neighbours in binary32, and the binary32 values between: the fast rounding of the
+  // rtn parameters must give exactly what rounding through the 16-bit encoding gives.
+  uint64_t checked = 0, mismatches = 0;
+  auto check = [&](float v) {
+    if (!(std::fabs(v) <= 65504.0f)) return;
+    ++checked;
+    const float down = aq::f16_to_f32(aq::f32_to_f16_down(v));
+    const float up = aq::f16_to_f32(aq::f32_to_f16_up(v));
+    if (aq::f32_bits(aq::kernels::f16_round_down(v)) != aq::f32_bits(down)) ++mismatches;
+    if (aq::f32_bits(aq::kernels::f16_round_up(v)) != aq::f32_bits(up)) ++mismatches;
+    const uint16_t h = aq::f32_to_f16(v);
+    if (aq::f32_bits(aq::kernels::f16_round_nearest(v)) != aq::f32_bits(aq::f16_to_f32(h))) ++mismatches;
+    if (aq::kernels::f16_bits_of(aq::f16_to_f32(h)) != h) ++mismatches;
+  };
+  for (uint32_t h = 0; h < 0x10000u; ++h) {
+    if (!aq::f16_bits_finite(static_cast<uint16_t>(h))) continue;
+    const float v = aq::f16_to_f32(static_cast<uint16_t>(h));
+    check(v);
+    check(std::nextafter(v, HUGE_VALF));
+    check(std::nextafter(v, -HUGE_VALF));
+    check(aq::f32_from_bits(aq::f32_bits(v) + 0x1000u));  // half way to the next binary16 value (normal range)
+  }
+  for (float v : {1e-40f, -1e-40f, 1e-45f, 3e-8f, 2.98023224e-08f, 65504.0f, 65503.99f}) check(v);
+  BOOST_TEST(checked > 200000u);
+  BOOST_TEST(mismatches == 0u);
+  BOOST_TEST(aq::kernels::f16_round_up(65504.5f) == HUGE_VALF);
+  BOOST_TEST(aq::kernels::f16_round_nearest(65519.99f) == 65504.0f);
+  BOOST_TEST(aq::kernels::f16_round_nearest(-65520.0f) == -HUGE_VALF);
 }

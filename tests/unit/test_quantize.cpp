@@ -260,3 +260,58 @@ BOOST_AUTO_TEST_CASE(from_parts_rebuilds_the_same_tensor) {
     BOOST_CHECK_THROW(aq::from_parts(8, 300, q.spec, q.params_f32, q.codes, p.data(), p.size() - 1), aq::Error);
   }
 }
+
+BOOST_AUTO_TEST_CASE(outputs_are_byte_identical_to_the_0_1_0_release) {
+  // Codes, serialized parameters and error statistics of every bits / group size / mode / format / dtype on
+  // heavy-tailed data (zeros included, four shapes with short last groups) hash to the value the 0.1.0 quantizer
+  // produced: faster kernels must not change a byte of what users already wrote (docs/format.md).
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  auto mix = [&h](const void* p, std::size_t n) {
+    const auto* b = static_cast<const uint8_t*>(p);
+    for (std::size_t i = 0; i < n; ++i) {
+      h ^= b[i];
+      h *= 1099511628211ull;
+    }
+  };
+  uint64_t s = 7;
+  auto rnd = [&s] {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(s >> 11) / 9007199254740992.0;
+  };
+  for (uint64_t cols : {4096ull, 300ull, 1000ull, 17ull}) {
+    const uint64_t rows = 64;
+    std::vector<float> x(rows * cols);
+    for (float& v : x) {
+      const double u = rnd(), w = rnd();
+      v = static_cast<float>(0.002 * (u - 0.5) / (w + 0.01));
+    }
+    for (std::size_t i = 0; i < 50 && i < x.size(); ++i) x[i * 7 % x.size()] = 0.0f;
+    std::vector<uint16_t> hx(x.size()), bx(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      hx[i] = aq::f32_to_f16(x[i]);
+      bx[i] = aq::f32_to_bf16(x[i]);
+    }
+    for (int bits : {2, 4, 8})
+      for (int gs : {32, 64, 128, 256})
+        for (int mode = 0; mode < 2; ++mode)
+          for (int f = 0; f < 3; ++f) {
+            if (bits == 8 && f == 2) continue;
+            for (int dt = 0; dt < 3; ++dt) {
+              const void* src = dt == 0   ? static_cast<const void*>(x.data())
+                                : dt == 1 ? static_cast<const void*>(hx.data())
+                                          : static_cast<const void*>(bx.data());
+              const aq::QuantSpec spec{bits, gs, static_cast<Mode>(mode), static_cast<ParamFormat>(f)};
+              const auto q = aq::quantize(src, static_cast<DType>(dt), rows, cols, spec, 2);
+              mix(q.codes.data(), q.codes.size());
+              const auto p = q.serialize_params();
+              mix(p.data(), p.size());
+              const double st[4] = {q.stats.sse, q.stats.energy, q.stats.recon_energy, q.stats.dot};
+              mix(st, sizeof(st));
+              mix(&q.stats.max_abs, sizeof(q.stats.max_abs));
+              mix(&q.stats.count, sizeof(q.stats.count));
+              mix(&q.params_f32, 1);
+            }
+          }
+  }
+  BOOST_TEST(h == 0x4894437537da601full);
+}

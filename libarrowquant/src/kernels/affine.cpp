@@ -9,6 +9,7 @@
 #if HWY_ONCE
 namespace aq::kernels {
 
+HWY_EXPORT(QuantizeRow);
 HWY_EXPORT(MinMax);
 HWY_EXPORT(Encode);
 HWY_EXPORT(FitSumsImpl);
@@ -19,6 +20,9 @@ HWY_EXPORT(BF16ToF32);
 HWY_EXPORT(TargetName);
 
 namespace {
+int DQuantizeRow(const RowJob& j, uint64_t r, const float* x, uint8_t* codes_row, ErrorStats* stats) {
+  return HWY_DYNAMIC_DISPATCH(QuantizeRow)(j, r, x, codes_row, stats);
+}
 bool DMinMax(const float* x, std::size_t n, float* mn, float* mx) {
   return HWY_DYNAMIC_DISPATCH(MinMax)(x, n, mn, mx);
 }
@@ -40,7 +44,7 @@ void DBF16(const uint16_t* src, std::size_t n, float* dst) { HWY_DYNAMIC_DISPATC
 }  // namespace
 
 const Table& simd() {
-  static const Table t{DMinMax, DEncode, DFitSums, DSearch, DDequant, DF16, DBF16};
+  static const Table t{DQuantizeRow, DMinMax, DEncode, DFitSums, DSearch, DDequant, DF16, DBF16};
   return t;
 }
 

@@ -1,10 +1,15 @@
 // Plain scalar reference of the affine weight kernels: the definition the Highway kernels must match bit for
 // bit on every target (tests/unit/test_kernels_targets.cpp).
+#include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "arrowquant/fp16.hpp"
+#include "kernels/f16_round.hpp"
 #include "kernels/kernels.hpp"
+#include "kernels/quantize_impl.hpp"
 #include "kernels/search.hpp"
 
 namespace aq::kernels {
@@ -66,9 +71,35 @@ void ref_fit_sums(const float* x, std::size_t n, float offset, float inv, uint32
   out->sum_ll = sll;
 }
 
+#include "kernels/search-inl.h"
+
 void ref_search(const float* x, std::size_t n, float mn, float mx, uint32_t maxq, float* scale, float* offset) {
-  search_group(ref_fit_sums, x, n, mn, mx, maxq, scale, offset);
+  SearchGroup(ref_fit_sums, x, n, mn, mx, maxq, scale, offset);
 }
+
+// The row driver on the reference primitives: groups searched one at a time, packing by the portable code.
+constexpr std::size_t kRowBatch = 16;
+bool RowMinMax(const float* x, std::size_t n, float* mn, float* mx) { return ref_min_max(x, n, mn, mx); }
+void RowEncode(const float* x, std::size_t n, float offset, float scale, float inv, uint32_t maxq, float stat_scale,
+               uint8_t* codes, StatLanes* lanes, float* max_abs) {
+  ref_encode(x, n, offset, scale, inv, maxq, stat_scale, codes, lanes, max_abs);
+}
+template <class P>
+void RowEncodeRun(const float* x, std::size_t n, std::size_t G, const P* eff, const float* inv, uint32_t maxq,
+                  uint8_t* codes, StatLanes* lanes, float* max_abs) {
+  for (std::size_t g = 0; g < G; ++g)
+    ref_encode(x + g * n, n, eff[g].offset, eff[g].scale, inv[g], maxq, 1.0f, codes + g * n, lanes, max_abs);
+}
+void RowSearchOne(const float* x, std::size_t n, float mn, float mx, uint32_t maxq, float* scale, float* offset) {
+  ref_search(x, n, mn, mx, maxq, scale, offset);
+}
+void RowSearchBatch(const float* x, std::size_t n, std::size_t G, const float* mn, const float* mx, uint32_t maxq,
+                    float* scale, float* offset) {
+  for (std::size_t g = 0; g < G; ++g) ref_search(x + g * n, n, mn[g], mx[g], maxq, scale + g, offset + g);
+}
+void RowPack(const uint8_t* codes, uint64_t n, int bits, uint8_t* out) { detail::pack_codes(codes, n, bits, out); }
+
+#include "kernels/row_driver-inl.h"
 
 void ref_dequant(const uint8_t* codes, std::size_t n, float offset, float scale, float* dst) {
   for (std::size_t i = 0; i < n; ++i) dst[i] = offset + static_cast<float>(codes[i]) * scale;
@@ -85,7 +116,7 @@ void ref_bf16(const uint16_t* src, std::size_t n, float* dst) {
 }  // namespace
 
 const Table& reference() {
-  static const Table t{ref_min_max, ref_encode, ref_fit_sums, ref_search, ref_dequant, ref_f16, ref_bf16};
+  static const Table t{RowQuantize, ref_min_max, ref_encode, ref_fit_sums, ref_search, ref_dequant, ref_f16, ref_bf16};
   return t;
 }
 

@@ -1,7 +1,11 @@
-// The per-group primitives of the weight quantizer. Each exists as a Highway kernel compiled for every target
+// The kernels of the weight quantizer. Each exists as a Highway kernel compiled for every target
 // (affine.cpp + affine-inl.h) and as a plain scalar reference (affine_reference.cpp) that tests compare against
-// bit for bit. The orchestration (quantize_tensor.cpp) decides every per-group scalar in scalar code and calls
-// these through a Table, so the same driver runs the SIMD or the reference primitives.
+// bit for bit. The per-row driver (row_driver-inl.h) is compiled into both, so a whole row - min/max,
+// parameters, codes, packing, statistics - runs inside one target with its primitives inlined; the tensor
+// quantizer (quantize_tensor.cpp) only splits rows into blocks and merges their statistics.
+//
+// Decisions may be taken in vectors: every target and the reference perform the same IEEE operations, per lane,
+// in the same order (the build has -ffp-contract=off), so a lane's result never depends on the vector width.
 //
 // Summation order is fixed independently of the vector width: element j of a group (groups start at multiples
 // of 16 within a row) is accumulated into "virtual lane" j % 16 in increasing j; the 16 lanes are folded in lane
@@ -9,6 +13,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+
+#include "arrowquant/quantize.hpp"
 
 namespace aq::kernels {
 
@@ -30,7 +36,25 @@ struct alignas(64) FitSums {
   float sum_ll;
 };
 
+// What the row driver needs of one quantization attempt; it writes row r of *q (codes, parameters).
+struct RowJob {
+  QuantizedTensor* q;
+  uint64_t cols;
+  int bits;
+  uint32_t maxq;
+  Mode mode;
+  ParamFormat format;
+  bool params_f32;
+};
+
+// Why the row driver abandons an attempt (0: the row is done).
+enum RowFlag : int { kRowOk = 0, kRowNonFinite = 1, kRowNeedF32 = 2, kRowRangeOverflow = 4 };
+
 struct Table {
+  // Quantizes row r (x: its cols values as F32) into *j.q; adds the row's statistics to *stats. codes_row is
+  // scratch of cols bytes. Returns a RowFlag.
+  int (*quantize_row)(const RowJob& j, uint64_t r, const float* x, uint8_t* codes_row, ErrorStats* stats);
+
   // min and max of x[0..n) (+0 for zeros of either sign); returns false if some value is NaN or infinite.
   bool (*min_max)(const float* x, std::size_t n, float* mn, float* mx);
   // codes[i] = clamp(nearest_even((x[i] - offset) * inv), 0, maxq); w_hat = offset + code * scale; adds the

@@ -1,6 +1,7 @@
-// The tensor quantizer: fixed row blocks in parallel (oneTBB), per group min/max -> parameters (decided in
-// scalar code) -> codes and error statistics (Highway kernels) -> canonical packing. Statistics are folded per
-// row in virtual-lane order and merged per block in block order, so results never depend on threads or target.
+// The tensor quantizer: fixed row blocks in parallel (oneTBB); each row goes through the kernel table's row driver
+// (kernels/row_driver-inl.h: min/max, parameters, codes, statistics, packing in one target). Statistics are
+// folded per row in virtual-lane order and merged per block in block order, so results never depend on threads or
+// target.
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -18,7 +19,6 @@
 #include "arrowquant/quantize.hpp"
 #include "kernels/kernels.hpp"
 #include "kernels/quantize_impl.hpp"
-#include "kernels/search.hpp"
 
 namespace aq {
 
@@ -194,231 +194,23 @@ void unpack_sub_params(const uint8_t* in, int count, int bits, uint8_t* v) {
 
 namespace {
 
-using kernels::FitSums;
-using kernels::StatLanes;
 using kernels::Table;
 
-// Why a first (fp16) attempt has to be redone with f32 parameters / the flat format.
-constexpr int kMaxSubsPerSuper = 16;  // 256 / 16
-
-enum Flag : int { kFlagNone = 0, kFlagNonFinite = 1, kFlagNeedF32 = 2, kFlagRangeOverflow = 4 };
-
-struct GroupParams {
-  float scale;
-  float offset;
+enum Flag : int {
+  kFlagNone = kernels::kRowOk,
+  kFlagNonFinite = kernels::kRowNonFinite,
+  kFlagNeedF32 = kernels::kRowNeedF32,
+  kFlagRangeOverflow = kernels::kRowRangeOverflow
 };
-
-double fold(const float* lanes) { return kernels::fold_lanes(lanes); }
-
-// Adds the virtual lanes (times factor) to the row's binary64 sums and clears them.
-void fold_into(StatLanes& lanes, double factor, ErrorStats* row) {
-  row->sse += fold(lanes.sse) * factor;
-  row->energy += fold(lanes.energy) * factor;
-  row->recon_energy += fold(lanes.recon) * factor;
-  row->dot += fold(lanes.dot) * factor;
-  std::memset(&lanes, 0, sizeof(lanes));
-}
-
-GroupParams search_params(const Table& k, const float* x, std::size_t n, float mn, float mx, uint32_t maxq) {
-  GroupParams p;
-  k.search(x, n, mn, mx, maxq, &p.scale, &p.offset);
-  return p;
-}
 
 struct Job {
   const Table* k;
   const void* src;
   DType dtype;
   uint64_t rows, cols;
-  int bits;
-  uint32_t maxq;
-  int group_size;
-  Mode mode;
-  ParamFormat format;
-  bool params_f32;
-  QuantizedTensor* q;
+  kernels::RowJob row;
   std::atomic<int>* flags;
 };
-
-float safe_inv(float scale) {
-  if (!(scale > 0.0f)) return 0.0f;
-  return 1.0f / scale;
-}
-
-// Storage of one flat group's parameters. Returns false when fp16 cannot hold them well (the tensor is then
-// redone with f32 parameters): a value outside the fp16 range, or fp16 rounding that would inflate the scale by
-// more than 1/16.
-bool store_flat(GroupParams p, float mn, float mx, uint32_t maxq, Mode mode, bool f32, GroupParams* out) {
-  if (f32) {
-    float s = p.scale;
-    if (s > 0.0f && s < FLT_MIN) s = FLT_MIN;  // keeps 1/scale finite
-    // Near the float limit offset + maxq*scale could round to infinity: step the scale down until it does not.
-    while (s > 0.0f && !std::isfinite(p.offset + static_cast<float>(maxq) * s)) s = std::nextafter(s, 0.0f);
-    *out = GroupParams{s, p.offset};
-    return true;
-  }
-  if (std::fabs(p.offset) > 65504.0f || p.scale > 65504.0f || std::fabs(mn) > 65504.0f || std::fabs(mx) > 65504.0f)
-    return false;
-  if (mode == Mode::rtn) {
-    // Offset rounded down and scale up, so [offset, offset + maxq*scale] still covers [mn, mx].
-    const float off = f16_to_f32(f32_to_f16_down(mn));
-    const float s = f16_to_f32(f32_to_f16_up((mx - off) / static_cast<float>(maxq)));
-    if (!std::isfinite(s)) return false;
-    if (p.scale > 0.0f && s > p.scale * 1.0625f) return false;
-    *out = GroupParams{s, off};
-    return true;
-  }
-  const float off = f16_to_f32(f32_to_f16(p.offset));
-  const float s = f16_to_f32(f32_to_f16(p.scale));
-  if (!std::isfinite(s) || !std::isfinite(off)) return false;
-  if (std::fabs(s - p.scale) > p.scale * 0.0625f) return false;
-  *out = GroupParams{s, off};
-  return true;
-}
-
-// Hierarchical: quantize the (scale, offset) of the ng sub-groups of a super-block against fp16 super-parameters
-// (d, dmin) with sub_bits-bit codes. Returns false when d or dmin does not fit fp16 well.
-bool store_hier(const GroupParams* p, int ng, int sub_bits, uint64_t sub_bytes, uint16_t* super2, uint8_t* sub,
-                GroupParams* eff) {
-  const int maxc = (1 << sub_bits) - 1;
-  const float fmaxc = static_cast<float>(maxc);
-  float smax = 0.0f, mext = 0.0f;
-  for (int g = 0; g < ng; ++g) {
-    smax = std::max(smax, p[g].scale);
-    if (std::fabs(p[g].offset) > std::fabs(mext)) mext = p[g].offset;
-  }
-  // Super-parameters: start from max/maxc, then one least-squares step d' = sum(c*s)/sum(c^2) over the codes c it
-  // gives; keep whichever reproduces the sub-group parameters with the smaller squared error.
-  auto codes_for = [&](float unit, bool scale, int* c) {
-    double err = 0;
-    for (int g = 0; g < ng; ++g) {
-      const float val = scale ? p[g].scale : p[g].offset;
-      int k = 0;
-      if (unit != 0.0f) k = static_cast<int>(std::nearbyint(val / unit));
-      k = std::min(maxc, std::max(scale && val > 0.0f ? 1 : 0, k));
-      c[g] = k;
-      const double e = static_cast<double>(val) - static_cast<double>(unit) * k;
-      err += e * e;
-    }
-    return err;
-  };
-  auto choose = [&](float first, bool scale, uint16_t* bits_out, int* c) -> bool {
-    if (std::fabs(first) > 65504.0f) return false;
-    uint16_t h = f32_to_f16(first);
-    float u = f16_to_f32(h);
-    if (first != 0.0f && std::fabs(u - first) > std::fabs(first) * 0.0625f) return false;
-    double err = codes_for(u, scale, c);
-    double scc = 0, cc = 0;
-    for (int g = 0; g < ng; ++g) {
-      scc += static_cast<double>(scale ? p[g].scale : p[g].offset) * c[g];
-      cc += static_cast<double>(c[g]) * c[g];
-    }
-    if (cc > 0) {
-      const float refit = static_cast<float>(scc / cc);
-      const uint16_t h2 = f32_to_f16(refit);
-      const float u2 = f16_to_f32(h2);
-      int c2[kMaxSubsPerSuper];
-      if (std::isfinite(u2) && (first == 0.0f || std::fabs(u2 - first) <= std::fabs(first) * 0.5f)) {
-        const double err2 = codes_for(u2, scale, c2);
-        if (err2 < err) {
-          h = h2;
-          err = err2;
-          std::memcpy(c, c2, sizeof(int) * static_cast<std::size_t>(ng));
-        }
-      }
-    }
-    *bits_out = h;
-    return true;
-  };
-  uint16_t dh = 0, dmh = 0;
-  int sc[kMaxSubsPerSuper], mc[kMaxSubsPerSuper];
-  if (!choose(smax / fmaxc, true, &dh, sc) || !choose(mext / fmaxc, false, &dmh, mc)) return false;
-  const float df = f16_to_f32(dh), dmf = f16_to_f32(dmh);
-  uint8_t v[2 * kMaxSubsPerSuper] = {0};
-  for (int g = 0; g < ng; ++g) {
-    v[g] = static_cast<uint8_t>(sc[g]);
-    v[ng + g] = static_cast<uint8_t>(mc[g]);
-    eff[g] = GroupParams{df * static_cast<float>(sc[g]), dmf * static_cast<float>(mc[g])};
-  }
-  super2[0] = dh;
-  super2[1] = dmh;
-  detail::pack_sub_params(v, 2 * ng, sub_bits, sub, sub_bytes);
-  return true;
-}
-
-// One row: parameters, codes, statistics. Returns false (and sets a flag) when the attempt must be abandoned.
-bool quantize_row(const Job& j, uint64_t r, const float* x, uint8_t* codes_row, ErrorStats* rs) {
-  const Table& k = *j.k;
-  QuantizedTensor& q = *j.q;
-  const uint64_t gpr = q.groups_per_row;
-  StatLanes lanes;
-  std::memset(&lanes, 0, sizeof(lanes));
-  ErrorStats row;
-  float max_abs = 0.0f;
-  GroupParams raw[kMaxSubsPerSuper], eff[kMaxSubsPerSuper];
-  float gmin[kMaxSubsPerSuper], gmax[kMaxSubsPerSuper];
-  const uint64_t gsize = q.group_len;
-  const uint64_t per_chunk = j.format == ParamFormat::hierarchical ? q.subs_per_super : 1;
-  for (uint64_t g0 = 0; g0 < gpr; g0 += per_chunk) {
-    const int ng = static_cast<int>(std::min<uint64_t>(per_chunk, gpr - g0));
-    for (int g = 0; g < ng; ++g) {
-      const uint64_t begin = (g0 + g) * gsize;
-      const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(gsize, j.cols - begin));
-      float mn, mx;
-      if (!k.min_max(x + begin, n, &mn, &mx)) {
-        j.flags->fetch_or(kFlagNonFinite);
-        return false;
-      }
-      if (!(static_cast<double>(mx) - mn <= static_cast<double>(FLT_MAX))) {
-        j.flags->fetch_or(kFlagRangeOverflow);
-        return false;
-      }
-      gmin[g] = mn;
-      gmax[g] = mx;
-      raw[g] = j.mode == Mode::search ? search_params(k, x + begin, n, mn, mx, j.maxq)
-                                      : GroupParams{(mx - mn) / static_cast<float>(j.maxq), mn};
-    }
-    if (j.format == ParamFormat::hierarchical) {
-      const uint64_t s = g0 / q.subs_per_super;
-      const uint64_t si = r * q.supers_per_row + s;
-      if (!store_hier(raw, ng, hier_sub_bits(j.bits), q.sub_bytes, &q.super_params[si * 2],
-                      &q.sub_params[si * q.sub_bytes], eff)) {
-        j.flags->fetch_or(kFlagNeedF32);
-        return false;
-      }
-    } else {
-      if (!store_flat(raw[0], gmin[0], gmax[0], j.maxq, j.mode, j.params_f32, &eff[0])) {
-        j.flags->fetch_or(kFlagNeedF32);
-        return false;
-      }
-    }
-    for (int g = 0; g < ng; ++g) {
-      const uint64_t begin = (g0 + g) * gsize;
-      const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(gsize, j.cols - begin));
-      q.scales[r * gpr + g0 + g] = eff[g].scale;
-      q.offsets[r * gpr + g0 + g] = eff[g].offset;
-      // Squares of weights above 2^60 would overflow the binary32 lanes: such a group is accumulated scaled by a
-      // power of two on its own (exact) and folded into the row's binary64 sums with the inverse factor.
-      const float amax = std::max(std::fabs(gmin[g]), std::fabs(gmax[g]));
-      if (amax > 0x1p60f) {
-        fold_into(lanes, 1.0, &row);
-        const int e = std::ilogb(amax) + 1;
-        k.encode(x + begin, n, eff[g].offset, eff[g].scale, safe_inv(eff[g].scale), j.maxq, std::ldexp(1.0f, -e),
-                 codes_row + begin, &lanes, &max_abs);
-        fold_into(lanes, std::ldexp(1.0, 2 * e), &row);
-      } else {
-        k.encode(x + begin, n, eff[g].offset, eff[g].scale, safe_inv(eff[g].scale), j.maxq, 1.0f, codes_row + begin,
-                 &lanes, &max_abs);
-      }
-    }
-  }
-  detail::pack_codes(codes_row, j.cols, j.bits, &q.codes[r * q.row_bytes]);
-  fold_into(lanes, 1.0, &row);
-  row.max_abs = max_abs;
-  row.count = j.cols;
-  rs->merge(row);
-  return true;
-}
 
 // The row as F32, or nullptr (and the non-finite flag) for a NaN/Inf weight. BF16 widens by a shift, which keeps
 // NaN and Inf, so the min/max kernel that reads the row finds them without a separate scan; the F16 conversion
@@ -459,7 +251,6 @@ void run_blocks(int num_threads, uint64_t nblocks, F&& f) {
 }
 
 bool attempt(Job& j, int num_threads) {
-  QuantizedTensor& q = *j.q;
   const uint64_t rpb = rows_per_block(j.cols);
   const uint64_t nblocks = (j.rows + rpb - 1) / rpb;
   std::vector<ErrorStats> block_stats(nblocks);
@@ -470,10 +261,16 @@ bool attempt(Job& j, int num_threads) {
     for (uint64_t r = b * rpb; r < r1; ++r) {
       if (j.flags->load(std::memory_order_relaxed) != kFlagNone) return;
       const float* x = row_as_f32(j, r, buf);
-      if (!x || !quantize_row(j, r, x, codes_row.data(), &block_stats[b])) return;
+      if (!x) return;
+      const int flag = j.k->quantize_row(j.row, r, x, codes_row.data(), &block_stats[b]);
+      if (flag != kFlagNone) {
+        j.flags->fetch_or(flag);
+        return;
+      }
     }
   });
   if (j.flags->load() != kFlagNone) return false;
+  QuantizedTensor& q = *j.row.q;
   q.stats = ErrorStats{};
   for (const ErrorStats& s : block_stats) q.stats.merge(s);
   return true;
@@ -549,8 +346,8 @@ QuantizedTensor quantize_with(const Table& k, const void* src, DType dtype, uint
       q.sub_params.assign(rows * q.supers_per_row * q.sub_bytes, 0);
     }
     flags.store(kFlagNone);
-    Job j{&k, src, dtype, rows, cols, spec.bits, (1u << spec.bits) - 1u, spec.group_size, spec.mode, spec.format,
-          q.params_f32, &q, &flags};
+    Job j{&k, src, dtype, rows, cols,
+          kernels::RowJob{&q, cols, spec.bits, (1u << spec.bits) - 1u, spec.mode, spec.format, q.params_f32}, &flags};
     if (attempt(j, num_threads)) return q;
     const int f = flags.load();
     if (f & (kFlagNonFinite | kFlagRangeOverflow)) {
@@ -665,7 +462,7 @@ QuantizedTensor from_parts(uint64_t rows, uint64_t cols, const QuantSpec& spec_i
       const uint64_t si = r * q.supers_per_row + s;
       const uint64_t g0 = s * q.subs_per_super;
       const int ng = static_cast<int>(std::min<uint64_t>(q.subs_per_super, q.groups_per_row - g0));
-      uint8_t v[2 * kMaxSubsPerSuper];
+      uint8_t v[2 * 16];  // at most 16 sub-groups per super-block
       detail::unpack_sub_params(&q.sub_params[si * q.sub_bytes], 2 * ng, sub_bits, v);
       const float d = f16_to_f32(q.super_params[si * 2]), dm = f16_to_f32(q.super_params[si * 2 + 1]);
       for (int g = 0; g < ng; ++g) {
