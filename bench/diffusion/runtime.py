@@ -9,6 +9,7 @@ import numpy as np
 
 import arrowquant
 from arrowquant import capi
+from arrowquant.activation import fake_quantize_activations, timestep_index
 from arrowquant.calibration import CalibrationRecorder
 
 from galaxy_net import ScoreNet
@@ -17,7 +18,7 @@ from galaxy_net import ScoreNet
 def recorder(layer_names, num_timesteps, t_clean, t_noise, record_samples):
     """A framework-free recorder for these layer names; record(name, t, x) maps t with aq_timestep_index."""
     return CalibrationRecorder(None, num_timesteps, layers=layer_names, record_samples=record_samples,
-                               t_clean=t_clean, t_noise=t_noise)
+                               time_axis=(t_clean, t_noise))
 
 
 def extra_quantize_flags(cli):
@@ -39,14 +40,19 @@ def load_quantized(net, path, with_activations, t_noise):
     if not with_activations:
         model.close()
         return qnet, None
+    # Parameters per (layer, timestep index), read once: the engine-side lookup of docs/time-aware.md.
     tables = {}
     for name in net.linear_names():
-        tables[name] = arrowquant.ActivationParams.from_model(model, name + ".weight")
+        info = model.activation_info(name + ".weight")
+        num_t = info["num_timesteps"]
+        tables[name] = (num_t, [model.activation_params(name + ".weight", i) for i in range(num_t)])
     model.close()
 
     def hook_at(t):
         def hook(name, x):
-            return tables[name].fake_quantize_at(x, t, 0.0, t_noise)
+            num_t, params = tables[name]
+            scale, zero_point, bits = params[timestep_index(t, 0.0, t_noise, num_t)]
+            return fake_quantize_activations(x, scale, zero_point, bits)
         return hook
 
     return qnet, hook_at
