@@ -34,11 +34,11 @@ fn find_library() -> Option<PathBuf> {
         let dir = PathBuf::from(dir);
         let dir = dir.canonicalize().unwrap_or(dir);
         if !dir.join("libarrowquant.so").exists() && !dir.join("libarrowquant.so.0").exists() {
-            panic!(
+            fail(&format!(
                 "ARROWQUANT_LIB_DIR={} holds neither libarrowquant.so nor libarrowquant.so.0 \
                  (build the CMake target `arrowquant`; the library is in <builddir>/capi)",
                 dir.display()
-            );
+            ));
         }
         println!("cargo:rustc-link-search=native={}", dir.display());
         println!("cargo:rustc-link-lib=dylib=arrowquant");
@@ -48,11 +48,24 @@ fn find_library() -> Option<PathBuf> {
         // pkg-config printed the search path and -larrowquant; add an rpath unless the directory is one the dynamic
         // loader searches anyway.
         Ok(lib) => lib.link_paths.into_iter().find(|p| !is_system_dir(p)),
-        Err(e) => panic!(
-            "libarrowquant not found: set ARROWQUANT_LIB_DIR to the directory of libarrowquant.so \
-             (e.g. <builddir>/capi) or install ArrowQuant so that `pkg-config arrowquant` works.\n{e}"
-        ),
+        Err(e) => {
+            let why = match e {
+                pkg_config::Error::Command { .. } => "pkg-config itself is not installed".to_string(),
+                _ => "`pkg-config arrowquant` found no arrowquant.pc".to_string(),
+            };
+            fail(&format!(
+                "libarrowquant not found ({why}). Either set ARROWQUANT_LIB_DIR to the directory of \
+                 libarrowquant.so (a build tree's <builddir>/capi), or install ArrowQuant (`cmake --install`, or the \
+                 libarrowquant-dev package) so that `pkg-config arrowquant` finds it."
+            ))
+        }
     }
+}
+
+/// Stops the build with one message and no panic (a panic prints a backtrace that says nothing about the fix).
+fn fail(message: &str) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1);
 }
 
 fn is_system_dir(p: &Path) -> bool {
