@@ -1,6 +1,8 @@
 #include "quantize_run.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -10,16 +12,26 @@
 namespace aqcli {
 namespace {
 
-void print_warnings(const std::string& report, std::string* log) {
+std::vector<std::string> warnings_of(const std::string& json_text, const char* path) {
+  std::vector<std::string> out;
   boost::json::error_code ec;
-  const boost::json::value v = boost::json::parse(report, ec);
-  const boost::json::value* w = ec ? nullptr : at_path(v, "warnings");
-  if (!w || !w->is_array()) return;
-  for (const auto& e : w->get_array()) {
-    const std::string line = "arrowquant: warning: " + to_display(e) + "\n";
-    std::fputs(line.c_str(), stderr);
-    if (log) *log += line;
-  }
+  const boost::json::value v = boost::json::parse(json_text, ec);
+  const boost::json::value* w = ec ? nullptr : (path ? at_path(v, path) : &v);
+  if (w && w->is_array())
+    for (const auto& e : w->get_array()) out.push_back(to_display(e));
+  return out;
+}
+
+void print_warning(const std::string& text, std::string* log) {
+  const std::string line = "arrowquant: warning: " + text + "\n";
+  std::fputs(line.c_str(), stderr);
+  if (log) *log += line;
+}
+
+// The report repeats the configuration's warnings, which were printed before the run: print only the others.
+void print_run_warnings(const std::string& report, const std::vector<std::string>& shown, std::string* log) {
+  for (const auto& w : warnings_of(report, "warnings"))
+    if (std::find(shown.begin(), shown.end(), w) == shown.end()) print_warning(w, log);
 }
 
 }  // namespace
@@ -28,6 +40,15 @@ std::string quantize_with_progress(const std::string& input, const std::string& 
                                    Progress::Style style,
                                    const std::function<void(const std::string&)>& on_failure_report,
                                    std::string* warnings_log) {
+  // Configuration warnings (keys without effect) first, before any progress output.
+  std::vector<std::string> config_warnings;
+  if (config) {
+    const char* data = nullptr;
+    uint64_t bytes = 0;
+    if (aq_config_warnings_json(config, &data, &bytes) == AQ_OK)
+      config_warnings = warnings_of(std::string(data, bytes), nullptr);
+  }
+  for (const auto& w : config_warnings) print_warning(w, warnings_log);
   aq_report* raw = nullptr;
   aq_status st;
   std::string message;
@@ -40,13 +61,13 @@ std::string quantize_with_progress(const std::string& input, const std::string& 
   }  // the progress bar's line is ended here, before any message
   ReportPtr report(raw);
   if (st != AQ_OK) {
-    if (report) print_warnings(report_text(report.get()), warnings_log);
+    if (report) print_run_warnings(report_text(report.get()), config_warnings, warnings_log);
     if (report && on_failure_report) on_failure_report(report_text(report.get()));
     throw LibraryError(st, message);
   }
   if (!report) throw LibraryError(AQ_ERR_INTERNAL, "aq_quantize_model succeeded without a report");
   std::string text = report_text(report.get());
-  print_warnings(text, warnings_log);
+  print_run_warnings(text, config_warnings, warnings_log);
   return text;
 }
 
