@@ -61,7 +61,8 @@ const char* const kQuantizeHelpTail =
     R"(  --report FILE.json      write the quality report (per layer and total) as JSON
   --html-report FILE.html write the quality report as a self-contained HTML page (smoothness banner,
                           metric cards, violations, SVG charts)
-  --quiet                 print neither progress nor the summary (errors are still printed)
+  --quiet                 print neither progress, warnings nor the summary (errors are still printed;
+                          warnings stay in the report)
   -h, --help              show this help and exit
 
 Progress goes to standard error: a bar on a terminal, one line per tensor otherwise, then one line

@@ -22,16 +22,18 @@ std::vector<std::string> warnings_of(const std::string& json_text, const char* p
   return out;
 }
 
-void print_warning(const std::string& text, std::string* log) {
+// --quiet (no progress style) keeps warnings off the console; they stay in the report and the log.
+void print_warning(const std::string& text, bool console, std::string* log) {
   const std::string line = "arrowquant: warning: " + text + "\n";
-  std::fputs(line.c_str(), stderr);
+  if (console) std::fputs(line.c_str(), stderr);
   if (log) *log += line;
 }
 
 // The report repeats the configuration's warnings, which were printed before the run: print only the others.
-void print_run_warnings(const std::string& report, const std::vector<std::string>& shown, std::string* log) {
+void print_run_warnings(const std::string& report, const std::vector<std::string>& shown, bool console,
+                        std::string* log) {
   for (const auto& w : warnings_of(report, "warnings"))
-    if (std::find(shown.begin(), shown.end(), w) == shown.end()) print_warning(w, log);
+    if (std::find(shown.begin(), shown.end(), w) == shown.end()) print_warning(w, console, log);
 }
 
 }  // namespace
@@ -48,7 +50,8 @@ std::string quantize_with_progress(const std::string& input, const std::string& 
     if (aq_config_warnings_json(config, &data, &bytes) == AQ_OK)
       config_warnings = warnings_of(std::string(data, bytes), nullptr);
   }
-  for (const auto& w : config_warnings) print_warning(w, warnings_log);
+  const bool console = style != Progress::Style::none;
+  for (const auto& w : config_warnings) print_warning(w, console, warnings_log);
   aq_report* raw = nullptr;
   aq_status st;
   std::string message;
@@ -61,13 +64,13 @@ std::string quantize_with_progress(const std::string& input, const std::string& 
   }  // the progress bar's line is ended here, before any message
   ReportPtr report(raw);
   if (st != AQ_OK) {
-    if (report) print_run_warnings(report_text(report.get()), config_warnings, warnings_log);
+    if (report) print_run_warnings(report_text(report.get()), config_warnings, console, warnings_log);
     if (report && on_failure_report) on_failure_report(report_text(report.get()));
     throw LibraryError(st, message);
   }
   if (!report) throw LibraryError(AQ_ERR_INTERNAL, "aq_quantize_model succeeded without a report");
   std::string text = report_text(report.get());
-  print_run_warnings(text, config_warnings, warnings_log);
+  print_run_warnings(text, config_warnings, console, warnings_log);
   return text;
 }
 

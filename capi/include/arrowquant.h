@@ -563,9 +563,10 @@ AQ_API const char* aq_config_key_name(uint64_t index);
  *  with this configuration repeats them in its "warnings" array. bytes may be NULL. */
 AQ_API aq_status aq_config_warnings_json(const aq_config* config, const char** data, uint64_t* bytes);
 /** The configuration schema as a JSON array, one object per key in documentation order with "key", "type",
- *  "accepted", "choices" (string keys only), "default", "profiles" (profile keys only), "env", "flag", "flag_alias", "flag_arg", "help" and
- *  "time_aware" (the key is visible through aq_timeaware_config), then one object per key accepted without
- *  effect ({"key", "type": "any", "retired": reason}). Static storage; bytes may be NULL. */
+ *  "accepted", "choices" (string keys only), "default", "profiles" (profile keys only), "env", "flag",
+ *  "flag_alias", "flag_arg", "help" and "time_aware" (the key is visible through aq_timeaware_config), then one
+ *  object per key accepted without effect ({"key", "type": "any", "retired": reason}). Static storage; bytes
+ *  may be NULL. */
 AQ_API aq_status aq_config_schema_json(const char** data, uint64_t* bytes);
 /** Release a configuration. NULL is a no-op. */
 AQ_API void aq_config_free(aq_config* config);
