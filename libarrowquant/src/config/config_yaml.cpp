@@ -6,9 +6,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <sstream>
 #include <cerrno>
 
 #include <boost/json.hpp>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "arrowquant/config.hpp"
@@ -141,6 +143,25 @@ class YamlReader {
   }
 };
 
+// Counts the documents of a stream and where the second one starts. yaml-cpp 0.7's LoadAll can loop forever on
+// some malformed input (a document that consumes no token, e.g. ", ,"); counting with a bound avoids that.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  int documents = 0;
+  YAML::Mark second;
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (++documents == 2) second = m;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
 // The key a configuration error names ("config key 'a.b[2]': ..." -> "a.b").
 std::string key_in_message(const std::string& msg) {
   const auto p = msg.find("key '");
@@ -159,14 +180,21 @@ void Config::merge_yaml(std::string_view yaml_text, const std::string& name, con
   YamlReader reader(name);
   bj::value root;
   try {
-    const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml_text));
-    if (docs.size() > 1) reader.error(Status::format, docs[1].Mark(), "more than one YAML document");
-    if (docs.empty() || docs[0].IsNull()) {
+    const std::string text(yaml_text);
+    {
+      std::istringstream in(text);
+      YAML::Parser parser(in);
+      DocumentCounter counter;
+      for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
+      }
+      if (counter.documents > 1) reader.error(Status::format, counter.second, "more than one YAML document");
+    }
+    const YAML::Node doc = YAML::Load(text);
+    if (!doc.IsDefined() || doc.IsNull()) {
       root = bj::object{};
     } else {
-      if (!docs[0].IsMap())
-        reader.error(Status::invalid_argument, docs[0].Mark(), "a configuration must be a mapping of keys");
-      root = reader.convert(docs[0], "", 0);
+      if (!doc.IsMap()) reader.error(Status::invalid_argument, doc.Mark(), "a configuration must be a mapping of keys");
+      root = reader.convert(doc, "", 0);
     }
   } catch (const YAML::Exception& e) {
     reader.error(Status::format, e.mark, "not valid YAML: " + e.msg);
