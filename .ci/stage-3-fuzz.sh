@@ -21,12 +21,12 @@ build=$root/fuzz
 start=$(date +%s)
 
 declare -A dict=(
-  [st_header]=safetensors.dict [st_index]=index.dict [model_reader]=safetensors.dict [config]=config.dict
+  [st_header]=safetensors.dict [st_index]=index.dict [model_reader]=safetensors.dict [config]=config.dict [config_yaml]=config_yaml.dict
   [calibration_json]=calibration.dict [calibration_st]=calibration.dict [conformance_vectors]=conformance.dict
 )
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(st_header st_index model_reader config calibration_json calibration_st conformance_vectors tensor_capi)
+  targets=(st_header st_index model_reader config config_yaml calibration_json calibration_st conformance_vectors tensor_capi)
 fi
 
 # Stage 2 builds the fuzz targets into its ASan tree (one clang build for tests and fuzzing); reuse them when

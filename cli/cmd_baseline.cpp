@@ -134,7 +134,7 @@ int run_baseline(int argc, char** argv, int first) {
   std::fflush(stdout);
   try {
     const std::string quality = quantize_with_progress(model, quantized, config.get(),
-                                                       Progress::style_for_stderr(con.quiet), nullptr);
+                                                       Progress::style_for_stderr(con.quiet), nullptr, &con.text);
     write_text_file(quality_path, quality, "quality report");
     aq_report* raw = nullptr;
     check(aq_baseline_metrics(quality.c_str(), stem.c_str(), &raw));

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "config_builder.hpp"
+#include "config_flags.hpp"
 #include "html_report.hpp"
 #include "json_read.hpp"
 #include "progress.hpp"
@@ -19,44 +20,26 @@ namespace {
 
 const char* const kCommand = "quantize";
 
-// An integer flag: the syntax is checked here, the range by the configuration (its message names the key).
-CliSetting int_setting(const ParsedArgs& args, const std::string& option, const std::string& key) {
-  const std::string text = *args.value(option);
-  const std::string typed = args.as_typed(option);
-  parse_int_option(kCommand, typed, text, INT_MIN, INT_MAX);
-  return {"--" + typed, key, text};
-}
-
 }  // namespace
 
 int run_quantize(int argc, char** argv, int first) {
-  const std::vector<OptionSpec> specs = {
-      {"config", {}, true},        {"profile", {}, true},
-      {"bits", {"bit-width"}, true}, {"group-size", {}, true},
-      {"mode", {}, true},          {"time-groups", {"num-time-groups"}, true},
-      {"calibration", {}, true},   {"threads", {}, true},
-      {"report", {}, true},        {"html-report", {}, true},
-      {"quiet", {}, false},
-  };
+  std::vector<OptionSpec> specs = {{"config", {}, true}, {"profile", {}, true}};
+  for (auto& s : schema_flag_specs()) specs.push_back(std::move(s));  // --bits, --group-size, ... (key table)
+  for (const char* s : {"report", "html-report"}) specs.push_back({s, {}, true});
+  specs.push_back({"quiet", {}, false});
   ParsedArgs args = parse_args(kCommand, argc, argv, first, specs, 2, 2, {"INPUT", "OUTPUT"});
   if (args.help) {
     std::fputs(kQuantizeHelp, stdout);
+    std::fputs(schema_flag_help().c_str(), stdout);
+    std::fputs(kQuantizeHelpTail, stdout);
     return kExitOk;
   }
   const std::string& input = args.positionals[0];
   const std::string& output = args.positionals[1];
 
   ConfigRequest request = base_request(kCommand, args);
-  // Settings in a fixed order; each flag is one key, so the order does not change the result.
-  if (args.has("bits")) request.settings.push_back(int_setting(args, "bits", "bit_width"));
-  if (args.has("group-size")) request.settings.push_back(int_setting(args, "group-size", "group_size"));
-  if (auto m = args.value("mode")) {
-    check_choice(kCommand, "mode", *m, {"rtn", "search"});
-    request.settings.push_back({"--mode", "mode", json_quote(*m)});
-  }
-  if (args.has("time-groups")) request.settings.push_back(int_setting(args, "time-groups", "num_time_groups"));
-  if (auto c = args.value("calibration")) request.settings.push_back({"--calibration", "calibration_file", json_quote(*c)});
-  if (args.has("threads")) request.settings.push_back(int_setting(args, "threads", "num_threads"));
+  // Settings in the key table's order; each flag is one key, so the order does not change the result.
+  add_schema_flag_settings(kCommand, args, request);
 
   ConfigPtr config = build_config(request);
 

@@ -14,7 +14,8 @@ int run_accuracy(int argc, char** argv, int first);  // cmd_accuracy.cpp (help t
 
 // --help texts (docs/cli.md repeats them; keep the two in step).
 extern const char* const kMainHelp;
-extern const char* const kQuantizeHelp;
+extern const char* const kQuantizeHelp;      // up to the configuration flags
+extern const char* const kQuantizeHelpTail;  // after them
 extern const char* const kInspectHelp;
 extern const char* const kDequantizeHelp;
 extern const char* const kValidateHelp;

@@ -50,27 +50,26 @@ else by deployment_profile in the config file; the file's other keys override th
 report records where each effective value came from ("cli" for these flags).
 
 Options:
-  --config FILE           JSON configuration file (the keys of docs/config.md)
+  --config FILE           configuration file, YAML (.yaml, .yml) or JSON (the keys of docs/config.md;
+                          keys may be wrapped in a top-level "quantization" mapping)
   --profile NAME          deployment profile: edge (INT2, 5 time groups, group size 256),
                           local (INT4, 10, 128) or cloud (INT8, 20, 64)
-  --bits N                weight bits: 2, 4 or 8 (config key bit_width; alias --bit-width)
-  --group-size N          weights per quantization group: 32, 64, 128 or 256 (group_size)
-  --mode MODE             rtn (min/max, round half to even) or search (error-minimizing) (mode)
-  --time-groups N         timestep groups of the activation parameters, 1..100 (num_time_groups;
-                          alias --num-time-groups)
-  --calibration FILE      recorded calibration statistics (docs/calibration.md); without it the
-                          data-free calibration is used (calibration_file)
-  --threads N             worker threads, 0 = the library default, all cores (num_threads); the
-                          output is byte-identical for every thread count
-  --report FILE.json      write the quality report (per layer and total) as JSON
+)";
+
+// After the configuration flags, which come from the library's key table (config_flags.cpp).
+const char* const kQuantizeHelpTail =
+    R"(  --report FILE.json      write the quality report (per layer and total) as JSON
   --html-report FILE.html write the quality report as a self-contained HTML page (smoothness banner,
                           metric cards, violations, SVG charts)
-  --quiet                 print neither progress nor the summary (errors are still printed)
+  --quiet                 print neither progress, warnings nor the summary (errors are still printed;
+                          warnings stay in the report)
   -h, --help              show this help and exit
 
 Progress goes to standard error: a bar on a terminal, one line per tensor otherwise, then one line
 when every tensor is quantized (the time-aware step and the write follow it).
-The summary (sizes, compression, cosine, SQNR, smoothness) goes to standard output.
+The summary (sizes, compression, cosine, SQNR, smoothness) goes to standard output. Warnings (keys
+without effect, layers with smoothness violations when thermodynamic.validation.log_violations is on)
+go to standard error as 'arrowquant: warning: ...' and into the report's "warnings" array.
 
 Exit status: 0 success; 1 failure (e.g. AQ_ERR_IO for a missing input, AQ_ERR_QUALITY when fail_fast
 stops at a layer below min_accuracy; --report still saves the partial report when the library returns

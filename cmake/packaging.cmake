@@ -82,6 +82,9 @@ stable C interface.")
 
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME libarrowquant-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
+# arrowquant.pc (Requires.private: yaml-cpp) and the CMake package (find_dependency(yaml-cpp)) need yaml-cpp's
+# development files; the runtime package gets libyaml-cpp0.7 from dpkg-shlibdeps.
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS "libyaml-cpp-dev")
 set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION "quantization of diffusion models - development files
 ArrowQuant quantizes the weights of diffusion models to INT2, INT4 and INT8
 and computes time-aware activation quantization parameters.

@@ -522,10 +522,13 @@ AQ_API aq_status aq_config_from_json(const char* json, aq_config** out);
 AQ_API aq_status aq_config_from_profile(const char* profile, aq_config** out);
 /** Independent copy of a configuration (all layers and sources). */
 AQ_API aq_status aq_config_clone(const aq_config* config, aq_config** out);
-/** Merge a JSON object into the config layer (keys it does not name keep their values). */
+/** Merge a JSON object into the config layer (keys it does not name keep their values). Keys of older
+ *  configuration files that have no effect (enable_mixed_precision, modality, ...) are accepted with a warning
+ *  (aq_config_warnings_json). */
 AQ_API aq_status aq_config_merge_json(aq_config* config, const char* json);
-/** Read a JSON configuration file and merge it into the config layer; AQ_ERR_IO when it cannot be read,
- *  messages name the file. */
+/** Read a configuration file and merge it into the config layer: YAML (YAML 1.2 core schema) when the name ends
+ *  in .yaml or .yml, JSON otherwise. Keys may be wrapped in a top-level "quantization" mapping. AQ_ERR_IO when it
+ *  cannot be read; messages name the file (and for YAML the line, column and key). */
 AQ_API aq_status aq_config_load_file(aq_config* config, const char* path);
 /** (Re)read the environment layer from ARROW_QUANT_BIT_WIDTH, _NUM_TIME_GROUPS, _GROUP_SIZE, _MIN_ACCURACY,
  *  _CALIBRATION_SAMPLES, _FAIL_FAST, _NUM_THREADS, _ENABLE_STREAMING and _MAX_MEMORY_MB (max_memory_limit_mb).
@@ -554,6 +557,17 @@ AQ_API aq_status aq_config_sources_json(const aq_config* config, const char** da
  *  static storage). */
 AQ_API uint64_t aq_config_key_count(void);
 AQ_API const char* aq_config_key_name(uint64_t index);
+/** The configuration's warnings as a JSON array of strings, each once, in the order they arose: keys accepted
+ *  without effect (enable_mixed_precision, and the older files' modality, enable_spatial, use_arrow,
+ *  enable_simd, simd_threshold, enable_memory_aware_scheduling, enable_entropy_adaptation). The report of a run
+ *  with this configuration repeats them in its "warnings" array. bytes may be NULL. */
+AQ_API aq_status aq_config_warnings_json(const aq_config* config, const char** data, uint64_t* bytes);
+/** The configuration schema as a JSON array, one object per key in documentation order with "key", "type",
+ *  "accepted", "choices" (string keys only), "default", "profiles" (profile keys only), "env", "flag",
+ *  "flag_alias", "flag_arg", "help" and "time_aware" (the key is visible through aq_timeaware_config), then one
+ *  object per key accepted without effect ({"key", "type": "any", "retired": reason}). Static storage; bytes
+ *  may be NULL. */
+AQ_API aq_status aq_config_schema_json(const char** data, uint64_t* bytes);
 /** Release a configuration. NULL is a no-op. */
 AQ_API void aq_config_free(aq_config* config);
 

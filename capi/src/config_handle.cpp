@@ -4,6 +4,8 @@
 #include <set>
 #include <string>
 
+#include <boost/json.hpp>
+
 #include "arrowquant.h"
 #include "arrowquant/config.hpp"
 #include "arrowquant/json_util.hpp"
@@ -185,6 +187,23 @@ const char* aq_config_key_name(uint64_t index) {
   } catch (...) {
     return nullptr;
   }
+}
+
+aq_status aq_config_warnings_json(const aq_config* config, const char** data, uint64_t* bytes) {
+  return guard([&] {
+    require_nonnull(config, "config");
+    require_nonnull(data, "data");
+    boost::json::array a;
+    for (const auto& w : config->cfg.warnings()) a.push_back(boost::json::string(w));
+    put_view(config->keep(aq::json::to_text(a)), data, bytes);
+  });
+}
+
+aq_status aq_config_schema_json(const char** data, uint64_t* bytes) {
+  return guard([&] {
+    require_nonnull(data, "data");
+    put_view(aq::Config::schema_json(), data, bytes);
+  });
 }
 
 void aq_config_free(aq_config* config) { delete config; }

@@ -41,7 +41,7 @@ usage "'--dtype' must be one of f32, f16, bf16, got 'f64'" dequantize in.safeten
 
 # Values the configuration rejects are usage errors too; the message names the flag and the key.
 for args in "--bits 3:bit_width" "--bit-width 16:bit_width" "--group-size 100:group_size" \
-            "--time-groups 0:num_time_groups" "--num-time-groups 1000:num_time_groups" "--threads -1:num_threads"; do
+            "--time-groups 0:num_time_groups" "--num-time-groups 1000001:num_time_groups" "--threads -1:num_threads"; do
   flag=${args%%:*} key=${args##*:}
   # shellcheck disable=SC2086
   expect_rc 2 "$aq" quantize in.safetensors out.safetensors $flag || continue

@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(order_of_calls_does_not_change_precedence) {
   b.apply_env(env.fn());
   b.merge_json(R"({"group_size": 256, "num_time_groups": 3, "min_accuracy": 0.5})");
   for (const Config* c : {&a, &b}) {
-    BOOST_TEST(c->values().num_time_groups == 12);
+    BOOST_TEST(c->values().time_aware.num_time_groups == 12u);
     BOOST_TEST(c->source("num_time_groups") == "cli");
     BOOST_TEST(c->values().group_size == 64);
     BOOST_TEST(c->source("group_size") == "env:ARROW_QUANT_GROUP_SIZE");
@@ -98,14 +98,14 @@ BOOST_AUTO_TEST_CASE(every_environment_variable_maps_to_its_key) {
   c.apply_env(env.fn());
   const auto& v = c.values();
   BOOST_TEST(v.bit_width == 8);
-  BOOST_TEST(v.num_time_groups == 20);
+  BOOST_TEST(v.time_aware.num_time_groups == 20u);
   BOOST_TEST(v.group_size == 32);
   BOOST_TEST(v.min_accuracy == 0.95);
-  BOOST_TEST(v.calibration_samples == 64);
+  BOOST_TEST(v.time_aware.calibration_samples == 64u);
   BOOST_TEST(v.fail_fast);
   BOOST_TEST(v.num_threads == 3);
   BOOST_TEST(!v.enable_streaming);
-  BOOST_TEST(v.max_memory_limit_mb.value() == 2048u);
+  BOOST_TEST(v.max_memory_limit_mb == 2048u);
   for (const auto& [var, key] : Config::env_variables()) BOOST_TEST(c.source(key) == "env:" + var, key);
   BOOST_TEST(Config::env_variables().size() == 9u);
 }
@@ -151,7 +151,7 @@ BOOST_AUTO_TEST_CASE(apply_env_reads_the_process_environment) {
   c.apply_env();
   ::unsetenv("ARROW_QUANT_CALIBRATION_SAMPLES");
   ::unsetenv("ARROW_QUANT_FAIL_FAST");
-  BOOST_TEST(c.values().calibration_samples == 77);
+  BOOST_TEST(c.values().time_aware.calibration_samples == 77u);
   BOOST_TEST(c.source("calibration_samples") == "env:ARROW_QUANT_CALIBRATION_SAMPLES");
   BOOST_TEST(c.values().fail_fast);
   c.apply_env();  // re-reading replaces the layer: the variables are gone now

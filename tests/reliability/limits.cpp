@@ -179,5 +179,5 @@ BOOST_AUTO_TEST_CASE(memory_budget_setting_is_range_checked) {
                }); },
                aq::Status::invalid_argument, {"ARROW_QUANT_MAX_MEMORY_MB"});
   c.set_text("max_memory_limit_mb", "512");
-  BOOST_TEST(*c.values().max_memory_limit_mb == 512u);
+  BOOST_TEST(c.values().max_memory_limit_mb == 512u);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `arrowquant baseline` and `arrowquant accuracy` on the demo model, and `quantize --html-report`: the files
-# exist, the JSON is valid and has the documented fields, the log mirrors standard output, usage errors exit 2.
+# exist, the JSON is valid and has the documented fields, the log mirrors standard output and the warnings, usage errors exit 2.
 #   cli_end_to_end.sh ARROWQUANT PYTHON3 WORKDIR
 set -u
 aq=$1
@@ -23,7 +23,11 @@ model="$work/demo/demo-dit.safetensors"
 for f in baseline_metrics.json baseline_metrics.html baseline_metrics.log quality_report.json demo-dit-int2.safetensors; do
   [ -s "$work/bl/$f" ] || fail "baseline did not write $f"
 done
-cmp -s "$work/bl.out" "$work/bl/baseline_metrics.log" || fail "the log does not mirror standard output"
+# The log is standard output plus the warnings, which the console shows on standard error.
+grep -v '^arrowquant: warning: ' "$work/bl/baseline_metrics.log" | cmp -s "$work/bl.out" - ||
+  fail "the log does not mirror standard output"
+diff <(grep '^arrowquant: warning: ' "$work/bl/baseline_metrics.log") <(grep '^arrowquant: warning: ' "$work/bl.err") \
+  >/dev/null || fail "the log does not hold the warnings printed to standard error"
 "$py" - "$work/bl/baseline_metrics.json" <<'PY' || fail "baseline_metrics.json"
 import json, sys
 b = json.load(open(sys.argv[1]))

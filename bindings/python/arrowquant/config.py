@@ -74,6 +74,10 @@ class Config(Handle):
     def sources(self):
         return json.loads(capi.aq_config_sources_json(self.handle))
 
+    def warnings(self):
+        """Warnings about the configuration (keys accepted without effect), each once, in order."""
+        return json.loads(capi.aq_config_warnings_json(self.handle))
+
     def validate(self):
         capi.aq_config_validate(self.handle)
 
@@ -88,6 +92,11 @@ class Config(Handle):
 
     def __setitem__(self, key, value):
         self.set(key, value)
+
+    @staticmethod
+    def schema():
+        """The key table: one dict per key (type, accepted values, defaults, env variable, CLI flag, help)."""
+        return json.loads(capi.aq_config_schema_json())
 
     @staticmethod
     def keys():

@@ -62,6 +62,16 @@ def test_config_layers_and_sources():
         assert "bit_width" in aq.Config.keys()
 
 
+def test_config_warnings_and_schema():
+    with aq.Config() as cfg:
+        cfg.merge_json('{"enable_mixed_precision": true, "modality": "text"}')
+        w = cfg.warnings()
+        assert len(w) == 2 and "'enable_mixed_precision' has no effect" in w[0]
+    schema = aq.Config.schema()
+    assert schema[0]["key"] == "bit_width" and schema[0]["flag"] == "--bits"
+    assert [r["key"] for r in schema if "retired" not in r] == aq.Config.keys()
+
+
 def test_quantized_model_reads_back_close_to_the_original(tiny_model, tmp_path):
     out = tmp_path / "q.safetensors"
     aq.quantize_model(tiny_model, out, config={"bit_width": 8})

@@ -10,6 +10,9 @@
 // (in any layer); otherwise those keys come from the defaults, which equal the local profile. Because layers are
 // kept apart, the order of the calls does not matter: a CLI flag set before a config file is loaded still wins.
 //
+// Every key is a row of one table (src/config/config_keys.cpp, which says how to add a key); the effective values
+// fill one aq::Settings struct.
+//
 // Sources are "default", "profile:<name>", "config" (or the label given to merge_json), "env:ARROW_QUANT_<VAR>"
 // and "cli". Every error is aq::Error(Status::invalid_argument) whose message names the full dotted key
 // (thermodynamic.boundary_smoothing.window_size) or the environment variable; a rejected call changes nothing.
@@ -26,66 +29,12 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
-#include "arrowquant/quantize.hpp"
+#include "arrowquant/settings.hpp"
 
 namespace aq {
 
-enum class Profile : int { edge = 0, local = 1, cloud = 2 };
 const char* profile_name(Profile p);                 // "edge", "local", "cloud"
 Profile parse_profile(std::string_view name);        // Status::invalid_argument naming deployment_profile
-
-// The effective, typed configuration. Strings that are enumerations hold one of their documented values.
-struct QuantConfig {
-  int bit_width = 4;
-  int num_time_groups = 10;
-  int group_size = 128;
-  double min_accuracy = 0.85;
-  int calibration_samples = 128;
-  Profile deployment_profile = Profile::local;
-  bool fail_fast = false;
-  int num_threads = 0;  // 0 = the process default
-  bool enable_time_aware = true;
-  bool enable_streaming = true;
-  bool skip_sensitive_layers = false;
-  std::vector<std::string> sensitive_layer_names;     // exact names
-  std::vector<std::string> sensitive_layer_patterns;  // ECMAScript regular expressions (checked to compile)
-  bool enable_mixed_precision = false;
-  std::vector<std::pair<std::string, int>> layer_bit_widths;  // name or regex -> 2, 4, 8 or 16 (16 = keep)
-  std::optional<double> target_model_size_mb;
-  std::optional<uint64_t> max_memory_limit_mb;
-
-  struct Validation {
-    bool enabled = true;
-    double smoothness_threshold = 0.3;
-    bool log_violations = true;
-  } validation;
-  struct BoundarySmoothing {
-    bool enabled = false;
-    int window_size = 5;
-    std::string interpolation = "linear";  // linear | cubic | sigmoid
-  } boundary_smoothing;
-  struct TransitionOptimization {
-    bool enabled = false;
-    double markov_weight = 0.1;
-    double entropy_weight = 0.05;
-    double learning_rate = 0.01;
-    int max_iterations = 50;
-    double convergence_threshold = 1e-4;
-    std::string beta_schedule = "linear";  // linear | cosine
-    double gradient_clip = 1.0;
-    double smoothness_weight = 0.1;
-  } transition_optimization;
-
-  Mode mode = Mode::rtn;
-  int activation_bits = 8;
-  int num_timesteps = 1000;
-  std::string beta_schedule = "linear";  // linear | cosine
-  double beta_start = 1e-4;
-  double beta_end = 0.02;
-  std::optional<std::string> calibration_file;
-  double calibration_data_std = 0.5;
-  std::optional<uint64_t> max_shard_size_mb;
-};
 
 class Config {
  public:
@@ -93,11 +42,22 @@ class Config {
   static Config from_profile(Profile p);  // deployment_profile set explicitly (source "cli")
 
   // Merge a JSON object (text or parsed) into the config layer. Nested sections are objects; keys not given keep
-  // their lower-layer values. Unknown keys, wrong types and out-of-range values throw; nothing is applied then.
+  // their lower-layer values. The whole object may be wrapped in {"quantization": {...}} (the older layout).
+  // Unknown keys, wrong types and out-of-range values throw; nothing is applied then. Keys of older files that
+  // have no effect here (retired keys: enable_mixed_precision, modality, ...) are accepted with one warning each.
   void merge_json(std::string_view json_text, const std::string& source = "config");
   void merge_json(const boost::json::object& obj, const std::string& source = "config");
-  // Read a JSON file and merge it (Status::io when unreadable; parse errors name the file).
+  // Merge YAML text (YAML 1.2 core schema; see config_yaml.cpp). `name` is the file name used in messages, which
+  // name file:line:column and the key.
+  void merge_yaml(std::string_view yaml_text, const std::string& name = "configuration YAML",
+                  const std::string& source = "config");
+  // Read a configuration file and merge it: YAML when the name ends in .yaml or .yml, JSON otherwise
+  // (Status::io when unreadable; parse errors name the file).
   void load_file(const std::string& path);
+
+  // Warnings about the configuration (retired keys, ...), each once, in the order they arose. Every run that uses
+  // the configuration copies them into its report's "warnings" array.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
   // Replace the env layer from the ARROW_QUANT_* variables (BIT_WIDTH, NUM_TIME_GROUPS, GROUP_SIZE, MIN_ACCURACY,
   // CALIBRATION_SAMPLES, FAIL_FAST, NUM_THREADS, ENABLE_STREAMING, MAX_MEMORY_MB). Unset or empty variables are
@@ -119,7 +79,7 @@ class Config {
   std::string get_text(std::string_view key) const;  // get() as compact JSON text
   const std::string& source(std::string_view key) const;  // leaf keys only
 
-  const QuantConfig& values() const { return values_; }
+  const Settings& values() const { return values_; }
   // Rules between keys (beta_end >= beta_start; a linear beta schedule needs num_timesteps >= 2). Checked here,
   // not on each set, so that keys can be set in any order; consumers call it before use.
   void validate() const;
@@ -131,9 +91,11 @@ class Config {
   // {"values": to_json(), "sources": sources_json()}: what the report embeds.
   boost::json::object report_json() const;
 
-  // Every leaf key in documentation order, and the environment variables with their keys.
+  // Every leaf key in documentation order, and the environment variables with their keys (both from the table).
   static const std::vector<std::string>& leaf_keys();
   static const std::vector<std::pair<std::string, std::string>>& env_variables();
+  // The schema (every row of the key table, then the keys accepted without effect) as JSON text.
+  static const std::string& schema_json();
 
  private:
   struct Entry {
@@ -142,12 +104,15 @@ class Config {
   };
   using Layer = std::map<std::string, Entry, std::less<>>;
   Layer config_, env_, cli_;
-  QuantConfig values_;
+  Settings values_;
   std::map<std::string, std::string, std::less<>> sources_;
+  std::vector<std::string> warnings_;
 
   const boost::json::value& effective(const std::string& key, const std::string** source) const;
   void resolve();  // recompute values_ and sources_ (validates cross-key rules; throws before committing)
-  void set_into(Layer& layer, std::string_view key, const boost::json::value& value, const std::string& source);
+  void set_into(Layer& layer, std::string_view key, const boost::json::value& value, const std::string& source,
+                std::vector<std::string>& warnings);
+  void add_warnings(const std::vector<std::string>& w);
 };
 
 }  // namespace aq

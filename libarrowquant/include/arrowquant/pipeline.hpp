@@ -8,34 +8,18 @@
 #include <vector>
 
 #include "arrowquant/quantize.hpp"
-#include "arrowquant/timeaware_config.hpp"
+#include "arrowquant/settings.hpp"
 
 namespace aq {
 namespace st {
 class Reader;
 }
 
-// Everything the pipeline needs, already resolved (defaults < profile < file < environment < flags happen in
-// the configuration layer, which also supplies effective_config_json for the report).
-struct PipelineConfig {
-  int bit_width = 4;
-  int group_size = 128;
-  Mode mode = Mode::rtn;
-  double min_accuracy = 0.85;
-  bool fail_fast = false;
-  int num_threads = 0;
-  bool enable_time_aware = true;
-  bool skip_sensitive_layers = false;
-  std::vector<std::string> sensitive_layer_names;     // exact names kept unquantized
-  std::vector<std::string> sensitive_layer_patterns;  // ECMAScript regex, searched in the name
-  std::vector<std::pair<std::string, int>> layer_bit_widths;  // exact name or regex -> 2/4/8, 16 = keep
-  double target_model_size_mb = 0;  // 0 = no target
-  uint64_t max_shard_size_mb = 0;   // 0 = one file
-  bool enable_streaming = true;     // above the memory budget, quantize twice instead of holding outputs
-  uint64_t max_memory_limit_mb = 0;  // budget for held outputs; 0 = 1024 MB
-  std::string calibration_file;     // empty = data-free calibration
-  TimeAwareConfig time_aware;
+// Everything the pipeline needs: the one settings struct (settings.hpp), already resolved by the configuration
+// layer (defaults < profile < file < environment < flags), plus what the report carries about it.
+struct PipelineConfig : Settings {
   std::string effective_config_json = "{}";  // for the report
+  std::vector<std::string> warnings;         // configuration warnings, copied into the report's "warnings"
 };
 
 class Config;

@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -128,18 +129,18 @@ const std::vector<std::string>& Config::leaf_keys() {
 }
 
 const std::vector<std::pair<std::string, std::string>>& Config::env_variables() {
-  static const std::vector<std::pair<std::string, std::string>> vars = {
-      {"ARROW_QUANT_BIT_WIDTH", "bit_width"},
-      {"ARROW_QUANT_NUM_TIME_GROUPS", "num_time_groups"},
-      {"ARROW_QUANT_GROUP_SIZE", "group_size"},
-      {"ARROW_QUANT_MIN_ACCURACY", "min_accuracy"},
-      {"ARROW_QUANT_CALIBRATION_SAMPLES", "calibration_samples"},
-      {"ARROW_QUANT_FAIL_FAST", "fail_fast"},
-      {"ARROW_QUANT_NUM_THREADS", "num_threads"},
-      {"ARROW_QUANT_ENABLE_STREAMING", "enable_streaming"},
-      {"ARROW_QUANT_MAX_MEMORY_MB", "max_memory_limit_mb"},
-  };
+  static const std::vector<std::pair<std::string, std::string>> vars = [] {
+    std::vector<std::pair<std::string, std::string>> v;
+    for (const auto& d : key_table())
+      if (d.env) v.emplace_back(d.env, d.key);
+    return v;
+  }();
   return vars;
+}
+
+const std::string& Config::schema_json() {
+  static const std::string text = aq::json::to_text(config_detail::schema_json());
+  return text;
 }
 
 Config::Config() { resolve(); }
@@ -184,97 +185,81 @@ void Config::resolve() {
     v[d.key] = &effective(d.key, &src);
     sources[d.key] = *src;
   }
-  auto i = [&](const char* k) { return int(v[k]->as_int64()); };
-  auto r = [&](const char* k) { return v[k]->as_double(); };
-  auto b = [&](const char* k) { return v[k]->as_bool(); };
-  auto s = [&](const char* k) { return std::string(v[k]->as_string().c_str()); };
-  auto list = [&](const char* k) {
-    std::vector<std::string> out;
-    for (const auto& e : v[k]->as_array()) out.emplace_back(e.as_string().c_str());
-    return out;
-  };
-
-  QuantConfig q;
-  q.bit_width = i("bit_width");
-  q.num_time_groups = i("num_time_groups");
-  q.group_size = i("group_size");
-  q.min_accuracy = r("min_accuracy");
-  q.calibration_samples = i("calibration_samples");
-  q.deployment_profile = parse_profile(s("deployment_profile"));
-  q.fail_fast = b("fail_fast");
-  q.num_threads = i("num_threads");
-  q.enable_time_aware = b("enable_time_aware");
-  q.enable_streaming = b("enable_streaming");
-  q.skip_sensitive_layers = b("skip_sensitive_layers");
-  q.sensitive_layer_names = list("sensitive_layer_names");
-  q.sensitive_layer_patterns = list("sensitive_layer_patterns");
-  q.enable_mixed_precision = b("enable_mixed_precision");
-  for (const auto& kv : v["layer_bit_widths"]->as_object())
-    q.layer_bit_widths.emplace_back(std::string(kv.key().data(), kv.key().size()), int(kv.value().as_int64()));
-  if (!v["target_model_size_mb"]->is_null()) q.target_model_size_mb = r("target_model_size_mb");
-  if (!v["max_memory_limit_mb"]->is_null()) q.max_memory_limit_mb = uint64_t(v["max_memory_limit_mb"]->as_int64());
-
-  q.validation.enabled = b("thermodynamic.validation.enabled");
-  q.validation.smoothness_threshold = r("thermodynamic.validation.smoothness_threshold");
-  q.validation.log_violations = b("thermodynamic.validation.log_violations");
-  q.boundary_smoothing.enabled = b("thermodynamic.boundary_smoothing.enabled");
-  q.boundary_smoothing.window_size = i("thermodynamic.boundary_smoothing.window_size");
-  q.boundary_smoothing.interpolation = s("thermodynamic.boundary_smoothing.interpolation");
-  auto& to = q.transition_optimization;
-  to.enabled = b("thermodynamic.transition_optimization.enabled");
-  to.markov_weight = r("thermodynamic.transition_optimization.markov_weight");
-  to.entropy_weight = r("thermodynamic.transition_optimization.entropy_weight");
-  to.learning_rate = r("thermodynamic.transition_optimization.learning_rate");
-  to.max_iterations = i("thermodynamic.transition_optimization.max_iterations");
-  to.convergence_threshold = r("thermodynamic.transition_optimization.convergence_threshold");
-  to.beta_schedule = s("thermodynamic.transition_optimization.beta_schedule");
-  to.gradient_clip = r("thermodynamic.transition_optimization.gradient_clip");
-  to.smoothness_weight = r("thermodynamic.transition_optimization.smoothness_weight");
-
-  q.mode = s("mode") == "search" ? Mode::search : Mode::rtn;
-  q.activation_bits = i("activation_bits");
-  q.num_timesteps = i("num_timesteps");
-  q.beta_schedule = s("beta_schedule");
-  q.beta_start = r("beta_start");
-  q.beta_end = r("beta_end");
-  if (!v["calibration_file"]->is_null()) q.calibration_file = s("calibration_file");
-  q.calibration_data_std = r("calibration_data_std");
-  if (!v["max_shard_size_mb"]->is_null()) q.max_shard_size_mb = uint64_t(v["max_shard_size_mb"]->as_int64());
+  // Every member of the one settings struct is written by its row; nothing is copied field by field.
+  Settings q;
+  for (const auto& d : key_table()) d.store(q, *v[d.key]);
 
   values_ = std::move(q);
   sources_ = std::move(sources);
 }
 
 void Config::validate() const {
-  const QuantConfig& q = values_;
+  const TimeAwareConfig& q = values_.time_aware;
   if (q.beta_end < q.beta_start)
     fail(Status::invalid_argument, "config keys 'beta_start' (" + aq::json::number_text(q.beta_start) + ", from " +
                                        source("beta_start") + ") and 'beta_end' (" + aq::json::number_text(q.beta_end) +
                                        ", from " + source("beta_end") + "): beta_end must be >= beta_start");
-  if (q.beta_schedule == "linear" && q.num_timesteps < 2)
+  if (q.beta_schedule == BetaScheduleKind::linear && q.num_timesteps < 2)
     fail(Status::invalid_argument, "config keys 'num_timesteps' (" + std::to_string(q.num_timesteps) +
                                        ") and 'beta_schedule' (linear): a linear schedule needs num_timesteps >= 2");
 }
 
-void Config::set_into(Layer& layer, std::string_view key, const bj::value& value, const std::string& source) {
+void Config::add_warnings(const std::vector<std::string>& w) {
+  for (const auto& m : w)
+    if (std::find(warnings_.begin(), warnings_.end(), m) == warnings_.end()) warnings_.push_back(m);
+}
+
+void Config::set_into(Layer& layer, std::string_view key, const bj::value& value, const std::string& source,
+                      std::vector<std::string>& warnings) {
   if (is_section(key)) {
     if (!value.is_object())
       fail(Status::invalid_argument, "config key '" + std::string(key) + "': must be an object (a section), got " +
                                          aq::json::to_text(value));
     for (const auto& kv : value.get_object())
-      set_into(layer, std::string(key) + "." + std::string(kv.key().data(), kv.key().size()), kv.value(), source);
+      set_into(layer, std::string(key) + "." + std::string(kv.key().data(), kv.key().size()), kv.value(), source,
+               warnings);
     return;
   }
   const KeyDef* d = find_key(key);
-  if (!d) config_detail::unknown_key(key);
+  if (!d) {
+    if (const config_detail::RetiredKey* r = config_detail::find_retired(key)) {
+      warnings.push_back("config key '" + std::string(key) + "' has no effect and is ignored: " + r->why);
+      return;
+    }
+    config_detail::unknown_key(key);
+  }
   layer[std::string(key)] = Entry{config_detail::normalize(*d, value), source};
+}
+
+// The older layout wraps every key in a top-level "quantization" mapping; both layouts read the same.
+static const bj::object& unwrap_quantization(const bj::object& obj) {
+  if (obj.size() == 1 && obj.contains("quantization")) {
+    const bj::value& inner = obj.at("quantization");
+    if (!inner.is_object())
+      fail(Status::invalid_argument, "config key 'quantization': must be a mapping of configuration keys, got " +
+                                         aq::json::to_text(inner));
+    return inner.get_object();
+  }
+  if (obj.contains("quantization"))
+    fail(Status::invalid_argument,
+         "config key 'quantization': when present it must be the only top-level key (it wraps all the others)");
+  return obj;
 }
 
 void Config::merge_json(const bj::object& obj, const std::string& source) {
   Layer next = config_;
-  for (const auto& kv : obj) set_into(next, std::string_view(kv.key().data(), kv.key().size()), kv.value(), source);
+  std::vector<std::string> warnings;
+  for (const auto& kv : unwrap_quantization(obj))
+    set_into(next, std::string_view(kv.key().data(), kv.key().size()), kv.value(), source, warnings);
+  Layer old = config_;
   std::swap(config_, next);
-  resolve();
+  try {
+    resolve();
+  } catch (...) {
+    std::swap(config_, old);
+    throw;
+  }
+  add_warnings(warnings);
 }
 
 void Config::merge_json(std::string_view json_text, const std::string& source) {
@@ -284,8 +269,20 @@ void Config::merge_json(std::string_view json_text, const std::string& source) {
   merge_json(v.get_object(), source);
 }
 
+static bool is_yaml_name(const std::string& path) {
+  auto ends = [&](const char* ext) {
+    const std::string e(ext);
+    return path.size() >= e.size() && lower(path.substr(path.size() - e.size())) == e;
+  };
+  return ends(".yaml") || ends(".yml");
+}
+
 void Config::load_file(const std::string& path) {
   const std::string text = io::read_small_file(path, kMaxConfigFileBytes);
+  if (is_yaml_name(path)) {
+    merge_yaml(text, path, "config");
+    return;
+  }
   const bj::value v = aq::json::parse_strict(text, path, Status::format);
   if (!v.is_object()) fail(Status::invalid_argument, path + ": configuration must be a JSON object");
   try {
@@ -320,9 +317,17 @@ void Config::clear_env() {
 
 void Config::set(std::string_view key, const bj::value& value, const std::string& source) {
   Layer next = cli_;
-  set_into(next, key, value, source);
+  std::vector<std::string> warnings;
+  set_into(next, key, value, source, warnings);
+  Layer old = cli_;
   std::swap(cli_, next);
-  resolve();
+  try {
+    resolve();
+  } catch (...) {
+    std::swap(cli_, old);
+    throw;
+  }
+  add_warnings(warnings);
 }
 
 void Config::set_text(std::string_view key, std::string_view text, const std::string& source) {
@@ -334,7 +339,7 @@ void Config::set_text(std::string_view key, std::string_view text, const std::st
 }
 
 void Config::unset(std::string_view key) {
-  if (!is_section(key) && !find_key(key)) config_detail::unknown_key(key);
+  if (!is_section(key) && !find_key(key) && !config_detail::find_retired(key)) config_detail::unknown_key(key);
   const std::string prefix = std::string(key) + ".";
   for (auto it = cli_.begin(); it != cli_.end();) {
     if (it->first == key || it->first.compare(0, prefix.size(), prefix) == 0) it = cli_.erase(it);

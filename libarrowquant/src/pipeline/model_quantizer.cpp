@@ -1,4 +1,5 @@
 // quantize_model: load -> plan -> quantize (with fallback) -> time-aware phases -> write, and the report.
+#include <cstdio>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
@@ -52,6 +53,23 @@ boost::json::object markov_json(const MarkovReport& r) {
   o["violations"] = std::move(vs);
   o["max_scale_jump"] = static_cast<double>(r.max_scale_jump());
   return o;
+}
+
+// "layer L: 3 Markov smoothness violations after the phases (threshold 0.3); largest scale jump 0.52 at
+// boundary 4 (high)".
+std::string violation_warning(const std::string& layer, const MarkovReport& r, float threshold) {
+  auto short_text = [](float x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", double(x));
+    return std::string(buf);
+  };
+  const Violation* worst = &r.violations.front();
+  for (const auto& v : r.violations)
+    if (v.scale_jump > worst->scale_jump) worst = &v;
+  return "layer " + layer + ": " + std::to_string(r.violations.size()) + " Markov smoothness violation" +
+         (r.violations.size() == 1 ? "" : "s") + " after the phases (threshold " + short_text(threshold) +
+         "); largest scale jump " + short_text(worst->scale_jump) + " at boundary " +
+         std::to_string(worst->boundary_idx) + " (" + severity_name(worst->severity) + ")";
 }
 
 boost::json::array params_json(const std::vector<TimeGroupParam>& ps) {
@@ -419,6 +437,11 @@ std::string quantize_model(const std::string& input_path, const std::string& out
   ErrorStats total_stats;
   double smooth_before_sum = 0, smooth_after_sum = 0;
   uint64_t smooth_n = 0, violations_before = 0, violations_after = 0;
+  // Configuration warnings first, then (thermodynamic.validation.log_violations) one per layer whose parameters
+  // still violate the smoothness threshold after the phases. The CLI prints each to standard error.
+  boost::json::array warnings;
+  for (const auto& w : config.warnings) warnings.push_back(boost::json::string(w));
+  const bool log_violations = config.time_aware.thermodynamic.validation.log_violations;
   for (const auto& l : outs) {
     const st::TensorInfo& t = *l.plan.tensor;
     boost::json::object o = tensor_meta(l, t.shape, st::dtype_name(t.dtype));
@@ -447,6 +470,9 @@ std::string quantize_model(const std::string& input_path, const std::string& out
         smooth_after_sum += r.final_stage().report->smoothness_score;
         violations_after += r.final_stage().report->violations.size();
         ++smooth_n;
+        if (log_violations && !r.final_stage().report->violations.empty())
+          warnings.push_back(boost::json::string(violation_warning(l.plan.tensor->name, *r.final_stage().report,
+              config.time_aware.thermodynamic.validation.smoothness_threshold)));
       }
       ta["smoothing_applied"] = r.stages[1].ran;
       if (r.optimization) {
@@ -483,6 +509,7 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     sp["achieved_mb"] = double(bytes_after + kept_bytes) / (1024.0 * 1024.0);
     sp["target_met"] = double(bytes_after + kept_bytes) <= config.target_model_size_mb * 1024.0 * 1024.0;
   }
+  rep["warnings"] = std::move(warnings);
   rep["layers"] = std::move(layers);
   rep["kept_tensors"] = std::move(kept);
   boost::json::object tot;

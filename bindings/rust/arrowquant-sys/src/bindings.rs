@@ -962,15 +962,18 @@ unsafe extern "C" {
     ) -> aq_status;
 }
 unsafe extern "C" {
-    /// Merge a JSON object into the config layer (keys it does not name keep their values).
+    /** Merge a JSON object into the config layer (keys it does not name keep their values). Keys of older
+  configuration files that have no effect (enable_mixed_precision, modality, ...) are accepted with a warning
+  (aq_config_warnings_json).*/
     pub fn aq_config_merge_json(
         config: *mut aq_config,
         json: *const ::std::os::raw::c_char,
     ) -> aq_status;
 }
 unsafe extern "C" {
-    /** Read a JSON configuration file and merge it into the config layer; AQ_ERR_IO when it cannot be read,
-  messages name the file.*/
+    /** Read a configuration file and merge it into the config layer: YAML (YAML 1.2 core schema) when the name ends
+  in .yaml or .yml, JSON otherwise. Keys may be wrapped in a top-level "quantization" mapping. AQ_ERR_IO when it
+  cannot be read; messages name the file (and for YAML the line, column and key).*/
     pub fn aq_config_load_file(
         config: *mut aq_config,
         path: *const ::std::os::raw::c_char,
@@ -1046,6 +1049,28 @@ unsafe extern "C" {
 }
 unsafe extern "C" {
     pub fn aq_config_key_name(index: u64) -> *const ::std::os::raw::c_char;
+}
+unsafe extern "C" {
+    /** The configuration's warnings as a JSON array of strings, each once, in the order they arose: keys accepted
+  without effect (enable_mixed_precision, and the older files' modality, enable_spatial, use_arrow,
+  enable_simd, simd_threshold, enable_memory_aware_scheduling, enable_entropy_adaptation). The report of a run
+  with this configuration repeats them in its "warnings" array. bytes may be NULL.*/
+    pub fn aq_config_warnings_json(
+        config: *const aq_config,
+        data: *mut *const ::std::os::raw::c_char,
+        bytes: *mut u64,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** The configuration schema as a JSON array, one object per key in documentation order with "key", "type",
+  "accepted", "choices" (string keys only), "default", "profiles" (profile keys only), "env", "flag",
+  "flag_alias", "flag_arg", "help" and "time_aware" (the key is visible through aq_timeaware_config), then one
+  object per key accepted without effect ({"key", "type": "any", "retired": reason}). Static storage; bytes
+  may be NULL.*/
+    pub fn aq_config_schema_json(
+        data: *mut *const ::std::os::raw::c_char,
+        bytes: *mut u64,
+    ) -> aq_status;
 }
 unsafe extern "C" {
     /// Release a configuration. NULL is a no-op.

@@ -133,6 +133,14 @@ impl ConfigRef {
         check(unsafe { sys::aq_config_sources_json(self.as_ptr(), &mut data, &mut bytes) })?;
         unsafe { view_str(data, Some(bytes)) }
     }
+
+    /// The configuration's warnings (keys accepted without effect) as a JSON array of strings.
+    pub fn warnings_json(&self) -> Result<&str> {
+        let (mut data, mut bytes) = (ptr::null::<c_char>(), 0u64);
+        // SAFETY: as get.
+        check(unsafe { sys::aq_config_warnings_json(self.as_ptr(), &mut data, &mut bytes) })?;
+        unsafe { view_str(data, Some(bytes)) }
+    }
 }
 
 impl std::fmt::Debug for ConfigRef {
@@ -142,6 +150,14 @@ impl std::fmt::Debug for ConfigRef {
             Err(e) => write!(f, "Config(<{e}>)"),
         }
     }
+}
+
+/// The configuration schema (every key's type, range, defaults, environment variable, flag and help) as JSON.
+pub fn config_schema_json() -> Result<&'static str> {
+    let (mut data, mut bytes) = (ptr::null::<c_char>(), 0u64);
+    // SAFETY: thread-safe; the text has static storage.
+    check(unsafe { sys::aq_config_schema_json(&mut data, &mut bytes) })?;
+    unsafe { view_str(data, Some(bytes)) }
 }
 
 /// Every leaf key of the configuration in documentation order.

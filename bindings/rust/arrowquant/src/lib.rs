@@ -81,7 +81,7 @@ mod report;
 mod tensor;
 pub mod timeaware;
 
-pub use config::{config_keys, Config, ConfigRef};
+pub use config::{config_keys, config_schema_json, Config, ConfigRef};
 pub use error::{Error, Result, Status};
 pub use pipeline::{compare_models, export_dequantized, quantize_model, write_demo_model, Model, Progress, Report};
 pub use report::{accuracy_study, baseline_metrics, html_report, html_report_write};

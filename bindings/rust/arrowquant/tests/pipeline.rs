@@ -77,6 +77,9 @@ fn configuration_layers_record_their_sources() {
     let json: serde_json::Value = serde_json::from_str(copy.to_json().unwrap()).unwrap();
     assert_eq!(json["bit_width"], 8);
     let sources: serde_json::Value = serde_json::from_str(copy.sources_json().unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(arrowquant::config_schema_json().unwrap()).unwrap();
+    assert_eq!(schema[0]["key"], "bit_width");
+    assert_eq!(copy.warnings_json().unwrap(), "[]");
     assert_eq!(sources["bit_width"], "cli");
     copy.validate().unwrap();
     let e = Config::from_profile("tiny").unwrap_err();
