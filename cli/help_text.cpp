@@ -28,9 +28,15 @@ Options:
 Run 'arrowquant COMMAND --help' for the arguments and options of a command.
 
 Exit status:
-  0  success
-  1  the operation failed; the message is 'arrowquant: STATUS: cause' with the library's status name
-  2  usage error: unknown command or option, missing or extra argument, invalid option value
+  0    success
+  1    the operation failed; the message is 'arrowquant: STATUS: cause' with the library's status name
+  2    usage error: unknown command or option, missing or extra argument, invalid option value
+  130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: 'arrowquant: cancelled, nothing written'
+
+Your files are safe: no command writes over one of its inputs (the same file, a hard link, a symlink, a
+directory holding it) or over one of its own outputs, and an existing output is kept unless --force is
+given (demo replaces its own files). Every output path is checked, and its temporary created, before any
+work; an interrupted run leaves nothing under the output names, and the next run removes its temporaries.
 
 Documentation: docs/cli.md (every command, option and exit status, with examples).
 )";
@@ -66,15 +72,25 @@ Options:
   --html-report FILE.html write the quality report as a self-contained HTML page (smoothness banner,
                           metric cards, violations, SVG charts)
   --quiet                 print neither progress nor the summary (errors are still printed)
+  --force                 replace OUTPUT, --report and --html-report if they exist (atomically);
+                          without it an existing output is an error and nothing is written
   -h, --help              show this help and exit
+
+OUTPUT, --report and --html-report must not be INPUT (or one of its shards, or a directory holding it),
+the --config or --calibration file, or one another; this is checked before any work, and so is every
+output's directory (a missing or unwritable directory fails at once). Ctrl-C or SIGTERM cancels at the next
+tensor, time-aware layer or write chunk, removes every temporary and exits 130 / 143; a second signal exits
+at once. Temporaries of a killed run (.OUTPUT.aqtmp-*) are removed by the next run writing OUTPUT, with
+a line saying so.
 
 Progress goes to standard error: a bar on a terminal, one line per tensor otherwise, then one line
 when every tensor is quantized (the time-aware step and the write follow it).
 The summary (sizes, compression, cosine, SQNR, smoothness) goes to standard output.
 
-Exit status: 0 success; 1 failure (e.g. AQ_ERR_IO for a missing input, AQ_ERR_QUALITY when fail_fast
-stops at a layer below min_accuracy; --report still saves the partial report when the library returns
-one); 2 usage error, including a flag value the configuration rejects.
+Exit status: 0 success; 1 failure (e.g. AQ_ERR_IO for a missing input, AQ_ERR_INVALID_ARGUMENT for an
+output that exists without --force or that is an input, AQ_ERR_QUALITY when fail_fast stops at a layer
+below min_accuracy; --report still saves the partial report when the library returns one); 2 usage error,
+including a flag value the configuration rejects (e.g. --bits 3); 130 / 143 cancelled by SIGINT / SIGTERM.
 )";
 
 const char* const kInspectHelp =
@@ -93,14 +109,18 @@ Exit status: 0 success; 1 the file cannot be opened or is malformed; 2 usage err
 )";
 
 const char* const kDequantizeHelp =
-    R"(Usage: arrowquant dequantize QUANTIZED OUTPUT [--dtype f32|f16|bf16]
+    R"(Usage: arrowquant dequantize QUANTIZED OUTPUT [--dtype f32|f16|bf16] [--force]
 
 Write a quantized model back as a plain safetensors file: every quantized tensor is dequantized to the
 chosen dtype, every other tensor is copied unchanged. Any safetensors reader opens the result.
 
 Options:
   --dtype DTYPE   dtype of the dequantized tensors: f32 (default), f16 or bf16
+  --force         replace OUTPUT if it exists (without it an existing OUTPUT is an error)
   -h, --help      show this help and exit
+
+OUTPUT must not be QUANTIZED (or one of its shards, or a directory holding it). QUANTIZED must be an
+ArrowQuant output: a model without quantized tensors is an error naming the file.
 
 Exit status: 0 success; 1 failure; 2 usage error.
 )";
@@ -129,7 +149,7 @@ activation parameters (10 time groups, data-free calibration), and print a summa
 size before and after, compression, cosine, SQNR and Markov smoothness score. The demo does not read
 ARROW_QUANT_* variables, so every machine prints the same quality figures.
 
-Files written in DIR:
+Files written in DIR (replaced when they exist: the demo owns them; --force is not needed):
   demo-dit.safetensors        the synthetic model
   demo-dit-int4.safetensors   the quantized model
   report.json                 the quality report
@@ -139,7 +159,7 @@ Options:
   --out DIR    directory for the files, created if missing (default: ./arrowquant-demo)
   -h, --help   show this help and exit
 
-Exit status: 0 success; 1 failure; 2 usage error.
+Exit status: 0 success; 1 failure; 2 usage error; 130 / 143 cancelled by SIGINT / SIGTERM.
 )";
 
 }  // namespace aqcli

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "cancel_signals.hpp"
 #include "common.hpp"
 
 namespace aqcli {
@@ -25,8 +26,15 @@ void Progress::finish() {
 
 int Progress::callback(void* user_data, uint64_t tensors_done, uint64_t tensors_total, uint64_t bytes_done,
                        uint64_t bytes_total) {
-  static_cast<Progress*>(user_data)->update(tensors_done, tensors_total, bytes_done, bytes_total);
-  return 0;
+  auto* self = static_cast<Progress*>(user_data);
+  // The library asks again with unchanged counts during the time-aware step and the write (to offer
+  // cancellation): only a new count is drawn.
+  if (!self->drawn_ || tensors_done != self->last_tensors_) {
+    self->drawn_ = true;
+    self->last_tensors_ = tensors_done;
+    self->update(tensors_done, tensors_total, bytes_done, bytes_total);
+  }
+  return CancelOnSignal::received() != 0;  // non-zero cancels
 }
 
 void Progress::update(uint64_t tensors_done, uint64_t tensors_total, uint64_t bytes_done, uint64_t bytes_total) {

@@ -16,7 +16,7 @@ class Progress {
   // Ends an unfinished bar line so later messages start on a fresh line.
   ~Progress();
 
-  // The aq_progress_fn trampoline; user_data is a Progress*. Never cancels.
+  // The aq_progress_fn trampoline; user_data is a Progress*. Cancels once SIGINT or SIGTERM was received.
   static int callback(void* user_data, uint64_t tensors_done, uint64_t tensors_total, uint64_t bytes_done,
                       uint64_t bytes_total);
 
@@ -29,6 +29,8 @@ class Progress {
   Style style_;
   std::string label_;
   bool bar_open_ = false;
+  bool drawn_ = false;
+  uint64_t last_tensors_ = 0;
 };
 
 }  // namespace aqcli

@@ -85,6 +85,7 @@ struct QuantConfig {
   std::optional<std::string> calibration_file;
   double calibration_data_std = 0.5;
   std::optional<uint64_t> max_shard_size_mb;
+  bool overwrite = true;  // replace an existing output (output safety; the CLI passes false without --force)
 };
 
 class Config {

@@ -34,6 +34,7 @@ struct PipelineConfig {
   bool enable_streaming = true;     // above the memory budget, quantize twice instead of holding outputs
   uint64_t max_memory_limit_mb = 0;  // budget for held outputs; 0 = 1024 MB
   std::string calibration_file;     // empty = data-free calibration
+  bool overwrite = true;            // replace an existing output (the C ABI's documented default)
   TimeAwareConfig time_aware;
   std::string effective_config_json = "{}";  // for the report
 };
@@ -42,7 +43,9 @@ class Config;
 // The pipeline settings of a layered configuration (config.hpp), with the effective config for the report.
 PipelineConfig pipeline_config_from(const Config& config);
 
-// Progress: (tensors_done, tensors_total, bytes_done, bytes_total); return false to cancel.
+// Progress: (tensors_done, tensors_total, bytes_done, bytes_total); return false to cancel. Called after each
+// tensor is quantized, then again with unchanged counts between the layers of the time-aware step and the
+// chunks of the write, so that every stage can be cancelled.
 using ProgressFn = std::function<bool(uint64_t, uint64_t, uint64_t, uint64_t)>;
 
 // Quantize input_path into output_path (atomic). Returns the report JSON text. Throws aq::Error; with

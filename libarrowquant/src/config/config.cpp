@@ -240,6 +240,7 @@ void Config::resolve() {
   if (!v["calibration_file"]->is_null()) q.calibration_file = s("calibration_file");
   q.calibration_data_std = r("calibration_data_std");
   if (!v["max_shard_size_mb"]->is_null()) q.max_shard_size_mb = uint64_t(v["max_shard_size_mb"]->as_int64());
+  q.overwrite = b("overwrite");  // output safety key
 
   values_ = std::move(q);
   sources_ = std::move(sources);

@@ -146,6 +146,9 @@ std::vector<KeyDef> build_table() {
     d.hi = 1e9;
     t.push_back(d);
   }
+  // ---- output safety keys (one block, kept together) ----
+  t.push_back(boolean("overwrite", true, "replace an existing output (the CLI sets false unless --force)"));
+  // ---- end of output safety keys ----
   return t;
 }
 

@@ -25,6 +25,7 @@ PipelineConfig pipeline_config_from(const Config& c) {
   p.enable_streaming = v.enable_streaming;
   p.max_memory_limit_mb = v.max_memory_limit_mb.value_or(0);
   p.calibration_file = v.calibration_file.value_or("");
+  p.overwrite = v.overwrite;
   TimeAwareConfig& t = p.time_aware;
   t.num_timesteps = static_cast<uint64_t>(v.num_timesteps);
   t.num_time_groups = static_cast<uint64_t>(v.num_time_groups);

@@ -1,5 +1,6 @@
 // quantize_model: load -> plan -> quantize (with fallback) -> time-aware phases -> write, and the report.
 #include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -15,6 +16,8 @@
 #include "pipeline/layer_plan.hpp"
 #include "pipeline/layer_seed.hpp"
 #include "pipeline/model_format.hpp"
+#include "pipeline/test_pause.hpp"
+#include "io/path_identity.hpp"
 
 namespace aq {
 namespace {
@@ -200,11 +203,47 @@ std::string quantize_model(const std::string& input_path, const std::string& out
   const auto t_start = Clock::now();
   check_config(config);
   st::Reader reader = st::Reader::open(input_path);
+  {
+    // Before any work: the output must not be (or, as a directory, contain) the input, one of its shards or
+    // the calibration file (a replace would destroy them).
+    std::vector<io::NamedPath> inputs = {{"input", input_path}};
+    for (const auto& f : reader.files())
+      if (f != input_path) inputs.push_back({"input shard", f});
+    if (!config.calibration_file.empty()) inputs.push_back({"calibration file", config.calibration_file});
+    io::check_outputs_distinct(inputs, {{"output", output_path}});
+  }
   // Quantizing our own output again would quantize its codes and parameter tensors as if they were weights.
   if (reader.metadata().count(st::kFormatKey))
     invalid(input_path + " is already quantized by ArrowQuant (its metadata has " + st::kFormatKey +
             "); quantize the original model, or `arrowquant dequantize` this one first");
   std::vector<pipeline::LayerPlan> plan = pipeline::plan_layers(reader.tensors(), config);
+
+  const uint64_t total_tensors = plan.size();
+  const uint64_t total_bytes = reader.total_tensor_bytes();
+  uint64_t done_tensors = 0, done_bytes = 0;
+  // Cancellation is asked of the progress callback after each tensor and, with the counts unchanged, between
+  // the layers of the time-aware step and the chunks of the write: every stage can be stopped.
+  const std::function<bool()> cancelled = [&] {
+    return progress && !progress(done_tensors, total_tensors, done_bytes, total_bytes);
+  };
+  auto check_cancel = [&](const char* stage) {
+    if (cancelled())
+      fail(Status::cancelled, std::string("cancelled by the progress callback during the ") + stage + " step after " +
+                                  std::to_string(done_tensors) + " of " + std::to_string(total_tensors) + " tensors");
+  };
+  auto report_progress = [&](uint64_t bytes) {
+    ++done_tensors;
+    done_bytes += bytes;
+    check_cancel("quantize");
+  };
+
+  // The output is checked and its place held (a locked temporary) before the first tensor is quantized.
+  st::WriterOptions wo;
+  wo.max_shard_bytes = config.max_shard_size_mb * 1024 * 1024;
+  wo.overwrite = config.overwrite;
+  if (progress) wo.cancelled = cancelled;
+  st::Writer w(output_path, wo);
+  w.reserve();
 
   boost::json::object size_plan;
   if (config.target_model_size_mb > 0) size_plan = plan_for_size(reader, plan, config);
@@ -212,16 +251,6 @@ std::string quantize_model(const std::string& input_path, const std::string& out
   std::optional<pipeline::CalibrationFile> calib;
   if (!config.calibration_file.empty()) calib = pipeline::read_calibration_file(config.calibration_file);
 
-  const uint64_t total_tensors = plan.size();
-  const uint64_t total_bytes = reader.total_tensor_bytes();
-  uint64_t done_tensors = 0, done_bytes = 0;
-  auto report_progress = [&](uint64_t bytes) {
-    ++done_tensors;
-    done_bytes += bytes;
-    if (progress && !progress(done_tensors, total_tensors, done_bytes, total_bytes))
-      fail(Status::cancelled, "cancelled by the progress callback after " + std::to_string(done_tensors) + " of " +
-                                  std::to_string(total_tensors) + " tensors");
-  };
 
   // Streaming: when the quantized outputs would not fit the memory budget, keep only each tensor's decisions
   // (bits after fallback, format, statistics) in the first pass and quantize it again while writing. The result
@@ -303,6 +332,7 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     t_quant += l.quantize_s;
     outs.push_back(std::move(l));
     report_progress(t.nbytes);
+    pipeline::pause_for_test("quantize", progress ? cancelled : std::function<bool()>());
   }
 
   // ---- time-aware parameters and the phases, layers in parallel ------------------------------------------------
@@ -323,17 +353,22 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     for (std::size_t i = 0; i < outs.size(); ++i)
       inputs.push_back(LayerInput{&stats_store[i], pipeline::layer_seed(outs[i].plan.tensor->name)});
     TimeAwareConfig ta = config.time_aware;
-    std::vector<LayerResult> results = process_layers(inputs, ta, config.num_threads);
-    for (std::size_t i = 0; i < outs.size(); ++i) outs[i].time_aware = std::move(results[i]);
+    pipeline::pause_for_test("time-aware", progress ? cancelled : std::function<bool()>());
+    // In batches, asking for cancellation between them; layers are independent (own seed and statistics), so
+    // the batching does not change any result.
+    constexpr std::size_t kBatch = 16;
+    for (std::size_t b = 0; b < inputs.size(); b += kBatch) {
+      check_cancel("time-aware");
+      const std::vector<LayerInput> batch(inputs.begin() + long(b), inputs.begin() + long(std::min(inputs.size(), b + kBatch)));
+      std::vector<LayerResult> results = process_layers(batch, ta, config.num_threads);
+      for (std::size_t i = 0; i < results.size(); ++i) outs[b + i].time_aware = std::move(results[i]);
+    }
   }
   const double t_time_aware = since(t_ta0);
 
   // ---- write -----------------------------------------------------------------------------------------------
+  check_cancel("time-aware");
   const auto t_w0 = Clock::now();
-  st::WriterOptions wo;
-  wo.max_shard_bytes = config.max_shard_size_mb * 1024 * 1024;
-  wo.overwrite = true;
-  st::Writer w(output_path, wo);
   w.set_metadata(st::kFormatKey, st::kFormatVersion);
   w.set_metadata(st::kVersionKey, std::to_string(AQ_VERSION_MAJOR) + "." + std::to_string(AQ_VERSION_MINOR) + "." +
                                       std::to_string(AQ_VERSION_PATCH));
@@ -367,7 +402,14 @@ std::string quantize_model(const std::string& input_path, const std::string& out
   }
   w.begin();
   oi = 0;
+  bool paused = false;
   for (const auto& p : plan) {
+    check_cancel("write");
+    if (!paused && w.bytes_written() > 0) {  // the temporary holds data: the point a signal test wants
+      pipeline::pause_for_test("write", progress ? cancelled : std::function<bool()>());
+      paused = true;
+      check_cancel("write");
+    }
     const st::TensorInfo& t = *p.tensor;
     if (!p.quantize) {
       if (t.nbytes) w.write(t.name, reader.data(t), t.nbytes);
@@ -391,6 +433,7 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     }
     ++oi;
   }
+  check_cancel("write");
   const auto t_c0 = Clock::now();
   w.commit();  // fsync of the file(s), rename, fsync of the directory
   const double t_commit = since(t_c0);
@@ -408,6 +451,11 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     rep["config"] = ec ? boost::json::value(nullptr) : cfg;
   }
   rep["streaming_two_pass"] = two_pass;
+  {
+    boost::json::array notes;
+    for (const auto& n : w.notes()) notes.push_back(boost::json::string(n));
+    rep["recovered_temporaries"] = std::move(notes);
+  }
   if (config.target_model_size_mb > 0) rep["size_plan"] = size_plan;
   rep["calibration_source"] = !config.enable_time_aware ? "none (time-aware parameters off)"
                               : calib ? "recorded file " + config.calibration_file +
