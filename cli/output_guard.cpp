@@ -72,8 +72,9 @@ void remove_stale(const std::string& path) {
     if (name.compare(0, prefix.size(), prefix) != 0 || !it->is_regular_file(ec)) continue;
     const int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) continue;
+    const std::string shown = dir == "." ? name : it->path().string();
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::unlink(it->path().c_str()) == 0)
-      std::fprintf(stderr, "arrowquant: removed %s, a temporary left by an interrupted run\n", it->path().c_str());
+      std::fprintf(stderr, "arrowquant: removed %s, a temporary left by an interrupted run\n", shown.c_str());
     ::close(fd);
   }
 }

@@ -280,8 +280,11 @@ void Writer::reserve() {
   if (w.reserved) return;
   w.notes = io::recover_stale_temporaries(w.path);
   const io::PathKind existing = io::path_kind(w.path);
-  if (existing != io::PathKind::missing && !w.opt.overwrite)
-    fail(Status::invalid_argument, w.path + ": output already exists (overwrite not requested)");
+  if (existing != io::PathKind::missing && !w.opt.overwrite) {
+    std::string why = w.path + ": output already exists (overwrite not requested)";
+    for (const auto& n : w.notes) why += "; " + n;
+    fail(Status::invalid_argument, why);
+  }
   const std::string parent = io::parent_dir(w.path);
   const io::PathKind pk = io::path_kind(parent);
   if (pk == io::PathKind::missing) fail(Status::io, w.path + ": parent directory " + parent + " does not exist");
