@@ -130,7 +130,9 @@ const char* const kValidateHelp =
 
 Compare a model with its quantized version: for every quantized layer the cosine similarity, SQNR (dB),
 mean squared error (MSE) and largest absolute error of the dequantized weights against the original, and
-the totals over all layers; below the table, the mean and the lowest layer cosine. An exact reconstruction has an infinite SQNR (printed as inf, null in JSON).
+the totals over all layers; below the table, the mean and the lowest layer cosine. An exact reconstruction
+has an infinite SQNR (printed as inf, null in JSON). QUANTIZED must be an ArrowQuant output; a plain model
+there is an error naming it.
 
 Options:
   --json       print the library's comparison report as JSON instead of the table

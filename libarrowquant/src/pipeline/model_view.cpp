@@ -173,11 +173,9 @@ void export_dequantized(const std::string& quantized_path, const std::string& ou
       if (f != quantized_path) inputs.push_back({"input shard", f});
     io::check_outputs_distinct(inputs, {{"output", output_path}});
   }
-  bool any_quantized = false;
-  for (const auto& n : v.names()) any_quantized = any_quantized || v.is_quantized(n);
-  if (!any_quantized)
-    invalid(quantized_path + " holds no ArrowQuant-quantized tensors (it has no " + st::kFormatKey +
-            " metadata): there is nothing to dequantize; it already is a plain model");
+  if (!r.metadata().count(st::kFormatKey))
+    invalid(quantized_path + " is not an ArrowQuant output (its metadata has no " + st::kFormatKey +
+            "): there is nothing to dequantize; it already is a plain model");
   st::WriterOptions wo;
   wo.overwrite = true;
   st::Writer w(output_path, wo);
@@ -213,6 +211,9 @@ void export_dequantized(const std::string& quantized_path, const std::string& ou
 std::string compare_models(const std::string& original_path, const std::string& quantized_path) {
   st::Reader orig = st::Reader::open(original_path);
   ModelView q = ModelView::open(quantized_path);
+  if (!q.reader().metadata().count(st::kFormatKey))
+    invalid(quantized_path + " is not an ArrowQuant output (its metadata has no " + st::kFormatKey +
+            "): there are no quantized tensors to compare; pass the quantized model as the second argument");
   boost::json::array layers;
   double sse = 0, energy = 0, recon = 0, dot = 0, max_abs = 0;
   uint64_t count = 0;
