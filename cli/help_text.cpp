@@ -61,7 +61,10 @@ Options:
                           local (INT4, 10, 128) or cloud (INT8, 20, 64)
   --bits N                weight bits: 2, 4 or 8 (config key bit_width; alias --bit-width)
   --group-size N          weights per quantization group: 32, 64, 128 or 256 (group_size)
-  --mode MODE             rtn (min/max, round half to even) or search (error-minimizing) (mode)
+  --mode MODE             rtn (min/max, round half to even) or search (error-minimizing) (mode);
+                          at 2 and 4 bits search stores the hierarchical (K-quant-like) parameter
+                          format: INT4 4.625 bits per weight at group size 128 instead of 4.25 (flat),
+                          INT2 2.75 instead of 2.25 (docs/quantized-layouts.md)
   --time-groups N         timestep groups of the activation parameters, 1..100 (num_time_groups;
                           alias --num-time-groups)
   --calibration FILE      recorded calibration statistics (docs/calibration.md); without it the
@@ -85,7 +88,8 @@ a line saying so.
 
 Progress goes to standard error: a bar on a terminal, one line per tensor otherwise, then one line
 when every tensor is quantized (the time-aware step and the write follow it).
-The summary (sizes, compression, cosine, SQNR, smoothness) goes to standard output.
+The summary (sizes, compression, bits per weight overall and per bit width with the parameter format,
+cosine, SQNR, smoothness, the layers that fell back to more bits) goes to standard output.
 
 Exit status: 0 success; 1 failure (e.g. AQ_ERR_IO for a missing input, AQ_ERR_INVALID_ARGUMENT for an
 output that exists without --force or that is an input, AQ_ERR_QUALITY when fail_fast stops at a layer
