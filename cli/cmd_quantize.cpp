@@ -14,6 +14,7 @@
 #include "output_guard.hpp"
 #include "progress.hpp"
 #include "quantize_run.hpp"
+#include "recipe.hpp"
 #include "summary.hpp"
 
 namespace aqcli {
@@ -39,6 +40,8 @@ int run_quantize(int argc, char** argv, int first) {
       {"calibration", {}, true},   {"threads", {}, true},
       {"report", {}, true},        {"html-report", {}, true},
       {"quiet", {}, false},        {"force", {}, false},
+      {"tensor-type", {}, true},   {"keep", {}, true},
+      {"pure", {}, false},
   };
   ParsedArgs args = parse_args(kCommand, argc, argv, first, specs, 2, 2, {"INPUT", "OUTPUT"});
   if (args.help) {
@@ -63,7 +66,9 @@ int run_quantize(int argc, char** argv, int first) {
   const bool force = args.has("force");
   // An existing output is kept unless --force (the library refuses it too: overwrite false).
   request.settings.push_back({"--force", "overwrite", force ? "true" : "false"});
+  const Recipe recipe = parse_recipe(kCommand, args);
   ConfigPtr config = build_config(request);
+  apply_recipe(config.get(), recipe);
 
   const std::optional<std::string> report_path = args.value("report");
   const std::optional<std::string> html_path = args.value("html-report");

@@ -75,9 +75,26 @@ Options:
   --html-report FILE.html write the quality report as a self-contained HTML page (smoothness banner,
                           metric cards, violations, SVG charts)
   --quiet                 print neither progress nor the summary (errors are still printed)
+  --tensor-type RE=BITS   quantize the tensors whose name matches the regular expression RE
+                          (ECMAScript, searched) at BITS: 2, 4, 8, or 16 = keep unquantized;
+                          repeatable, the first match wins (layer_bit_widths, before the file's)
+  --keep RE               keep the tensors matching RE unquantized; repeatable
+                          (sensitive_layer_patterns)
+  --pure                  no default recipe: every tensor of 2 or more dimensions at --bits
   --force                 replace OUTPUT, --report and --html-report if they exist (atomically);
                           without it an existing output is an error and nothing is written
   -h, --help              show this help and exit
+
+Default recipe (as llama-quantize has one): token and position embeddings and the output head get
+INT8, every other tensor of 2 or more dimensions --bits; 1-D tensors, norms and biases are never
+quantized. Embeddings are names with a component embed_tokens, tok_embeddings, token_embd, wte, wpe,
+word_embeddings, position_embeddings, embed_positions, pos_embed, embedding_table or x_embedder; the
+head is lm_head.weight, output.weight, head.weight or final_layer[.linear].weight (top level only, so
+attention out-projections such as attn.output_proj are not caught). The first rule that applies decides:
+dtype/1-D/norm/bias kept < skip_sensitive_layers (embeddings and heads kept) < --keep and the sensitive
+keys < layer_bit_widths (exact name, then --tensor-type in order, the config file's, the recipe's) <
+--bits. target_model_size_mb then re-chooses the bits of every quantized layer, and the min_accuracy
+fallback raises bits last. The report's bits_rule names the rule behind each layer's bits.
 
 OUTPUT, --report and --html-report must not be INPUT (or one of its shards, or a directory holding it),
 the --config or --calibration file, or one another; this is checked before any work, and so is every

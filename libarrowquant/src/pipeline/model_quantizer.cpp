@@ -188,7 +188,10 @@ boost::json::object plan_for_size(const st::Reader& reader, std::vector<pipeline
     opts[best_i].level = best_to;
   }
   for (std::size_t i = 0; i < plan.size(); ++i)
-    if (plan[i].quantize) plan[i].bits = widths[opts[i].level];
+    if (plan[i].quantize) {
+      plan[i].bits = widths[opts[i].level];
+      plan[i].bits_rule = "target_model_size_mb";
+    }
   boost::json::object o;
   o["target_mb"] = config.target_model_size_mb;
   o["planned_mb"] = double(size) / (1024.0 * 1024.0);
@@ -472,6 +475,7 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     boost::json::object o = tensor_meta(l, t.shape, st::dtype_name(t.dtype));
     o["name"] = t.name;
     o["bits_planned"] = l.plan.bits;
+    o["bits_rule"] = l.plan.bits_rule + (l.fallback.empty() ? "" : ", then min_accuracy fallback");
     o["below_min_accuracy"] = l.below_min_accuracy;
     const uint64_t after = l.q.rows * l.q.row_bytes + l.q.param_bytes();
     o["bytes_before"] = t.nbytes;
