@@ -53,7 +53,8 @@ is never modified.
 Configuration, lowest to highest precedence: built-in defaults (the local profile) < --profile <
 --config FILE < ARROW_QUANT_* environment variables < the flags below. The profile is chosen by --profile,
 else by deployment_profile in the config file; the file's other keys override the profile's values. The
-report records where each effective value came from ("cli" for these flags).
+report records where each effective value came from ("cli" for these flags). An unknown ARROW_QUANT_*
+variable is ignored with a warning naming the nearest real one.
 
 Options:
   --config FILE           JSON configuration file (the keys of docs/config.md)
