@@ -1,6 +1,9 @@
 #include "progress.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <chrono>
 
 #include <cstdio>
 
@@ -57,10 +60,25 @@ void Progress::update(uint64_t tensors_done, uint64_t tensors_total, uint64_t by
   int filled = static_cast<int>(frac * kWidth);
   std::string bar(static_cast<size_t>(filled), '#');
   bar.append(static_cast<size_t>(kWidth - filled), '.');
+  // Rate and ETA from the bytes done since the first call (display only; nothing depends on them).
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  std::string rate;
+  if (secs > 0.5 && bytes_done > 0) {
+    const double per_s = static_cast<double>(bytes_done) / secs;
+    rate = "  " + human_bytes(per_s) + "/s";
+    if (bytes_total > bytes_done) rate += ", ETA " + std::to_string(static_cast<long long>((bytes_total - bytes_done) / per_s)) + " s";
+  }
+  char line[512];
+  std::snprintf(line, sizeof line, "%s [%s] %3d%%  %llu/%llu tensors  %s%s", label_.c_str(), bar.c_str(),
+                static_cast<int>(frac * 100.0), static_cast<unsigned long long>(tensors_done),
+                static_cast<unsigned long long>(tensors_total), bytes.c_str(), rate.c_str());
+  std::string text = line;
+  // Cut to the terminal's width so the line never wraps (a wrapped line cannot be redrawn in place).
+  struct winsize ws {};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 && text.size() >= ws.ws_col)
+    text.resize(ws.ws_col - 1);
   // \r and a trailing erase-to-end-of-line keep a shorter redraw from leaving old characters.
-  std::fprintf(stderr, "\r%s [%s] %3d%%  %llu/%llu tensors  %s\033[K", label_.c_str(), bar.c_str(),
-               static_cast<int>(frac * 100.0), static_cast<unsigned long long>(tensors_done),
-               static_cast<unsigned long long>(tensors_total), bytes.c_str());
+  std::fprintf(stderr, "\r%s\033[K", text.c_str());
   std::fflush(stderr);
   bar_open_ = true;
   if (tensors_done == tensors_total) announce_tail();

@@ -1,6 +1,7 @@
 // Progress display for aq_quantize_model: a bar redrawn in place on a terminal, one line per tensor otherwise
 // (logs and CI capture), nothing with --quiet. Always on stderr so stdout stays the result.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -31,6 +32,7 @@ class Progress {
   bool bar_open_ = false;
   bool drawn_ = false;
   uint64_t last_tensors_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace aqcli
