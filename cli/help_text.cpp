@@ -104,9 +104,9 @@ tensor, time-aware layer or write chunk, removes every temporary and exits 130 /
 at once. Temporaries of a killed run (.OUTPUT.aqtmp-*) are removed by the next run writing OUTPUT, with
 a line saying so.
 
-Progress goes to standard error: a bar with rate and ETA on a terminal (cut to its width), one line
-per tensor otherwise, then one line
-when every tensor is quantized (the time-aware step and the write follow it).
+Progress goes to standard error through every stage (quantize, time-aware, write): one line with
+stage, counts, bytes, rate, ETA and current tensor redrawn in place on a terminal (cut to its width);
+otherwise one plain line per stage start and per tensor.
 The summary (sizes, compression, bits per weight overall and per bit width with the parameter format,
 cosine, SQNR, smoothness, the layers that fell back to more bits) goes to standard output.
 

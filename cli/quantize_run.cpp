@@ -16,8 +16,8 @@ std::string quantize_with_progress(const std::string& input, const std::string& 
   std::string message;
   {
     // The callback is passed even with --quiet: it is how a signal cancels the run (CancelOnSignal).
-    Progress progress(style, "quantize");
-    st = aq_quantize_model(input.c_str(), output.c_str(), config, &Progress::callback, &progress, &raw);
+    Progress progress(style);
+    st = aq_quantize_model_staged(input.c_str(), output.c_str(), config, &Progress::callback, &progress, &raw);
     message = aq_last_error_message();  // before any other library call on this thread
   }  // the progress bar's line is ended here, before any message
   ReportPtr report(raw);

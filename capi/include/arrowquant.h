@@ -585,6 +585,25 @@ typedef int (*aq_progress_fn)(void* user_data, uint64_t tensors_done, uint64_t t
 AQ_API aq_status aq_quantize_model(const char* input_path, const char* output_path, const aq_config* config,
                                    aq_progress_fn progress, void* user_data, aq_report** report);
 
+/** The stages of aq_quantize_model_staged, in the order they run. */
+typedef enum aq_run_stage {
+  AQ_RUN_QUANTIZE = 0,   /* items are tensors (every tensor of the input, quantized or kept) */
+  AQ_RUN_TIME_AWARE = 1, /* items are the quantized layers (time-aware parameters and phases); bytes are 0 */
+  AQ_RUN_WRITE = 2       /* items are tensors written to the output; bytes are their input bytes */
+} aq_run_stage;
+
+/** Stage-aware progress callback: called on the calling thread when a stage starts (item "" and done 0), after
+ *  each item (item names it), and again unchanged between chunks of the write. done/total count the items of
+ *  the stage, bytes_done/bytes_total their bytes. item is valid during the call only. Return non-zero to cancel
+ *  in any stage (the call then returns AQ_ERR_CANCELLED, its temporaries are removed, nothing is left under the
+ *  output name). */
+typedef int (*aq_run_progress_fn)(void* user_data, aq_run_stage stage, const char* item, uint64_t done,
+                                    uint64_t total, uint64_t bytes_done, uint64_t bytes_total);
+
+/** aq_quantize_model with a stage-aware progress callback (progress may be NULL); otherwise identical. */
+AQ_API aq_status aq_quantize_model_staged(const char* input_path, const char* output_path, const aq_config* config,
+                                          aq_run_progress_fn progress, void* user_data, aq_report** report);
+
 /** Compare an original model with its quantized version: per-layer cosine, SQNR, MSE, max error and totals. */
 AQ_API aq_status aq_compare_models(const char* original_path, const char* quantized_path, aq_report** report);
 
