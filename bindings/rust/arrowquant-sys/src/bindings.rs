@@ -1095,6 +1095,38 @@ unsafe extern "C" {
         report: *mut *mut aq_report,
     ) -> aq_status;
 }
+pub const AQ_RUN_QUANTIZE: aq_run_stage = 0;
+pub const AQ_RUN_TIME_AWARE: aq_run_stage = 1;
+pub const AQ_RUN_WRITE: aq_run_stage = 2;
+/// The stages of aq_quantize_model_staged, in the order they run.
+pub type aq_run_stage = ::std::os::raw::c_uint;
+/** Stage-aware progress callback: called on the calling thread when a stage starts (item "" and done 0), after
+  each item (item names it), and again unchanged between chunks of the write. done/total count the items of
+  the stage, bytes_done/bytes_total their bytes. item is valid during the call only. Return non-zero to cancel
+  in any stage (the call then returns AQ_ERR_CANCELLED, its temporaries are removed, nothing is left under the
+  output name).*/
+pub type aq_run_progress_fn = ::std::option::Option<
+    unsafe extern "C" fn(
+        user_data: *mut ::std::os::raw::c_void,
+        stage: aq_run_stage,
+        item: *const ::std::os::raw::c_char,
+        done: u64,
+        total: u64,
+        bytes_done: u64,
+        bytes_total: u64,
+    ) -> ::std::os::raw::c_int,
+>;
+unsafe extern "C" {
+    /// aq_quantize_model with a stage-aware progress callback (progress may be NULL); otherwise identical.
+    pub fn aq_quantize_model_staged(
+        input_path: *const ::std::os::raw::c_char,
+        output_path: *const ::std::os::raw::c_char,
+        config: *const aq_config,
+        progress: aq_run_progress_fn,
+        user_data: *mut ::std::os::raw::c_void,
+        report: *mut *mut aq_report,
+    ) -> aq_status;
+}
 unsafe extern "C" {
     /// Compare an original model with its quantized version: per-layer cosine, SQNR, MSE, max error and totals.
     pub fn aq_compare_models(
