@@ -133,7 +133,7 @@ int run_baseline(int argc, char** argv, int first) {
   const std::string log_path = args.value("log").value_or((dir / "baseline_metrics.log").string());
 
   OutputGuard guard(args.has("force"));
-  guard.input("--model", model);
+  guard.input("model", model);
   if (auto c = args.value("config")) guard.input("--config file", *c);
   if (auto c = args.value("calibration")) guard.input("--calibration file", *c);
   guard.model_output("quantized model", quantized);
