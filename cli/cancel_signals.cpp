@@ -24,6 +24,9 @@ CancelOnSignal::CancelOnSignal() {
   sa.sa_flags = SA_RESTART;  // the library's own I/O resumes; the flag is polled at its cancellation points
   sigaction(SIGINT, &sa, &g_old_int);
   sigaction(SIGTERM, &sa, &g_old_term);
+  // A signal ignored when the tool started (nohup, a background job of a non-interactive shell) stays ignored.
+  if (g_old_int.sa_handler == SIG_IGN) sigaction(SIGINT, &g_old_int, nullptr);
+  if (g_old_term.sa_handler == SIG_IGN) sigaction(SIGTERM, &g_old_term, nullptr);
 }
 
 CancelOnSignal::~CancelOnSignal() {

@@ -2,7 +2,8 @@
 // progress callback, checked between tensors, time-aware layers and write chunks); the call then removes its
 // temporaries and the tool reports `arrowquant: cancelled, nothing written` with exit status 128 + signal
 // (130 for SIGINT, 143 for SIGTERM). A second signal exits at once (its temporaries are then removed by the
-// next run that writes the same output).
+// next run that writes the same output). A signal that was ignored when the tool started (nohup, a background
+// job of a non-interactive shell) stays ignored.
 #pragma once
 
 namespace aqcli {

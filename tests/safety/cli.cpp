@@ -51,7 +51,18 @@ struct Tool {
     a.push_back(nullptr);
     for (auto& s : env) e.push_back(s.data());
     e.push_back(nullptr);
-    const int rc = posix_spawn(&pid, a[0], &fa, nullptr, a.data(), e.data());
+    // SIGINT/SIGTERM at their defaults in the child even when this test runs with them ignored (a background
+    // job): the tool keeps an inherited ignore, as nohup expects.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t def;
+    sigemptyset(&def);
+    sigaddset(&def, SIGINT);
+    sigaddset(&def, SIGTERM);
+    posix_spawnattr_setsigdefault(&attr, &def);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+    const int rc = posix_spawn(&pid, a[0], &fa, &attr, a.data(), e.data());
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
     ::close(p[1]);
     err_fd = p[0];

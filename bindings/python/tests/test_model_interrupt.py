@@ -36,7 +36,9 @@ def test_ctrl_c_cancels_and_cleans_up_then_raises_keyboard_interrupt(tiny_model,
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARROW_QUANT_", "AQ_TEST_", "AQ_FAULT_"))}
     env["AQ_TEST_PAUSE_AT"] = "write"
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(tiny_model), str(out)], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             # Python keeps SIGINT ignored when it starts ignored (a background job): reset it.
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         seen = ""
         while "paused at write" not in seen:
