@@ -406,7 +406,7 @@ std::string quantize_model_staged(const std::string& input_path, const std::stri
     TimeAwareConfig ta = config.time_aware;
     enter(RunStage::time_aware, inputs.size(), 0);
     pipeline::pause_for_test("time-aware", progress ? cancelled : std::function<bool()>());
-    // In batches, reporting (and asking for cancellation) between them; layers are independent (own seed and
+    // In batches, reporting (and asking for cancellation) between them; layers are independent (own random stream and
     // statistics), so the batching does not change any result.
     constexpr std::size_t kBatch = 16;
     for (std::size_t b = 0; b < inputs.size(); b += kBatch) {
