@@ -85,6 +85,7 @@ ParsedArgs parse_args(const std::string& command, int argc, char** argv, int fir
     }
     if (value.empty()) throw UsageError(command, "option '--" + name + "' needs a non-empty value");
     out.values[spec->name] = value;
+    out.all_values[spec->name].push_back(value);
   }
 
   if (out.positionals.size() < min_positionals) {

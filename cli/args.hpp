@@ -30,6 +30,7 @@ struct ParsedArgs {
   bool help = false;
   std::vector<std::string> positionals;
   std::map<std::string, std::string> values;  // canonical name -> value (the last occurrence wins)
+  std::map<std::string, std::vector<std::string>> all_values;  // every occurrence, for repeatable options
   std::map<std::string, bool> flags;          // canonical name -> present
   std::map<std::string, std::string> spelled;  // canonical name -> name as typed (an alias), for messages
 

@@ -11,6 +11,7 @@
 #include "common.hpp"
 #include "config_builder.hpp"
 #include "json_read.hpp"
+#include "output_guard.hpp"
 
 namespace aqcli {
 
@@ -45,6 +46,7 @@ Options:
   --report FILE           write the study JSON
   --html-report FILE      write the study as an HTML page with the error-accumulation chart
   --quiet                 print nothing (the files are still written)
+  --force                 replace --report / --html-report if they exist (else an error, nothing written)
   -h, --help              show this help and exit
 
 Exit status: 0 success; 1 failure; 2 usage error.
@@ -69,7 +71,7 @@ int run_accuracy(int argc, char** argv, int first) {
       {"samples", {}, true},          {"blocks", {}, true},                       {"seed", {}, true},
       {"no-model-metrics", {}, false}, {"config", {}, true},                      {"profile", {}, true},
       {"threads", {}, true},          {"report", {}, true},                       {"html-report", {}, true},
-      {"quiet", {}, false},
+      {"quiet", {}, false},           {"force", {}, false},
   };
   ParsedArgs args = parse_args(kCommand, argc, argv, first, specs, 1, 1, {"MODEL"});
   if (args.help) {
@@ -108,6 +110,14 @@ int run_accuracy(int argc, char** argv, int first) {
   options += "}";
   ConfigPtr config = build_config(request);
 
+  OutputGuard guard(args.has("force"));
+  guard.input("model", model);
+  if (auto c = args.value("config")) guard.input("--config file", *c);
+  if (auto c = args.value("calibration"); c && *c != "chain" && *c != "data-free") guard.input("--calibration file", *c);
+  if (auto r = args.value("report")) guard.text_output("--report", *r);
+  if (auto h = args.value("html-report")) guard.text_output("--html-report", *h);
+  guard.check();
+
   const bool quiet = args.has("quiet");
   if (!quiet) {
     std::printf("Accuracy study of %s (INT%s weights, %s time groups) ...\n", model.c_str(),
@@ -121,8 +131,13 @@ int run_accuracy(int argc, char** argv, int first) {
   check(st);
   ReportPtr report(raw);
   const std::string json = report_text(report.get());
-  if (auto r = args.value("report")) write_text_file(*r, json, "report");
-  if (auto h = args.value("html-report")) check(aq_html_report_write(nullptr, nullptr, json.c_str(), nullptr, h->c_str()));
+  if (auto r = args.value("report")) guard.commit_text(*r, json);
+  if (auto h = args.value("html-report")) {
+    aq_report* page = nullptr;
+    check(aq_html_report(nullptr, nullptr, json.c_str(), nullptr, &page));
+    ReportPtr html(page);
+    guard.commit_text(*h, report_text(html.get()));
+  }
   if (quiet) return kExitOk;
 
   const boost::json::value a = parse_json(json, "accuracy study");

@@ -9,10 +9,12 @@
 #include <system_error>
 
 #include "args.hpp"
+#include "cancel_signals.hpp"
 #include "commands.hpp"
 #include "common.hpp"
 #include "config_builder.hpp"
 #include "json_read.hpp"
+#include "output_guard.hpp"
 #include "progress.hpp"
 #include "quantize_run.hpp"
 
@@ -43,12 +45,14 @@ Options:
   --profile NAME          deployment profile: edge, local or cloud
   --threads N             worker threads (0 = all cores)
   --quiet                 no progress bar and no console summary (the files are still written)
+  --force                 replace files of a previous run (without it an existing output is an error)
   -h, --help              show this help and exit
 
 Files in OUT_DIR: MODEL-intN.safetensors (the quantized model), quality_report.json (the full quality
-report), and the three reports unless placed elsewhere.
+report), and the three reports unless placed elsewhere. No output may be the model, the --config or
+--calibration file, or another output; all are checked before any work.
 
-Exit status: 0 success; 1 failure; 2 usage error.
+Exit status: 0 success; 1 failure; 2 usage error; 130 / 143 cancelled by SIGINT / SIGTERM.
 )";
 
 namespace {
@@ -90,7 +94,7 @@ int run_baseline(int argc, char** argv, int first) {
       {"num-time-groups", {"time-groups"}, true},             {"report", {}, true},
       {"html-report", {}, true}, {"log", {}, true},           {"calibration", {}, true},
       {"config", {}, true},      {"profile", {}, true},       {"threads", {}, true},
-      {"quiet", {}, false},
+      {"quiet", {}, false},      {"force", {}, false},
   };
   ParsedArgs args = parse_args(kCommand, argc, argv, first, specs, 0, 0, {});
   if (args.help) {
@@ -113,6 +117,7 @@ int run_baseline(int argc, char** argv, int first) {
   request.settings.push_back({"baseline", "thermodynamic.validation.enabled", "true"});
   request.settings.push_back({"baseline", "thermodynamic.boundary_smoothing.enabled", "false"});
   request.settings.push_back({"baseline", "thermodynamic.transition_optimization.enabled", "false"});
+  request.settings.push_back({"--force", "overwrite", args.has("force") ? "true" : "false"});
   ConfigPtr config = build_config(request);
 
   std::error_code ec;
@@ -127,6 +132,18 @@ int run_baseline(int argc, char** argv, int first) {
   const std::string html_path = args.value("html-report").value_or((dir / "baseline_metrics.html").string());
   const std::string log_path = args.value("log").value_or((dir / "baseline_metrics.log").string());
 
+  OutputGuard guard(args.has("force"));
+  guard.input("model", model);
+  if (auto c = args.value("config")) guard.input("--config file", *c);
+  if (auto c = args.value("calibration")) guard.input("--calibration file", *c);
+  guard.model_output("quantized model", quantized);
+  guard.text_output("quality report", quality_path);
+  guard.text_output("--report", report_path);
+  guard.text_output("--html-report", html_path);
+  guard.text_output("--log", log_path);
+  guard.check();
+  CancelOnSignal signals;
+
   Console con;
   con.quiet = args.has("quiet");
   con.print("Establishing baseline metrics of " + model + " (INT" + bits + ", " +
@@ -135,13 +152,19 @@ int run_baseline(int argc, char** argv, int first) {
   try {
     const std::string quality = quantize_with_progress(model, quantized, config.get(),
                                                        Progress::style_for_stderr(con.quiet), nullptr, &con.text);
-    write_text_file(quality_path, quality, "quality report");
+    print_recovery_notes(quality);
+    guard.commit_text(quality_path, quality);
     aq_report* raw = nullptr;
     check(aq_baseline_metrics(quality.c_str(), stem.c_str(), &raw));
     ReportPtr baseline(raw);
     const std::string json = report_text(baseline.get());
-    write_text_file(report_path, json, "baseline metrics");
-    check(aq_html_report_write(quality.c_str(), json.c_str(), nullptr, nullptr, html_path.c_str()));
+    guard.commit_text(report_path, json);
+    {
+      aq_report* page = nullptr;
+      check(aq_html_report(quality.c_str(), json.c_str(), nullptr, nullptr, &page));
+      ReportPtr html(page);
+      guard.commit_text(html_path, report_text(html.get()));
+    }
 
     // The console summary, from the JSON just written (same figures as the file).
     const boost::json::value b = parse_json(json, "baseline metrics");
@@ -191,12 +214,12 @@ int run_baseline(int argc, char** argv, int first) {
   } catch (const LibraryError& e) {
     con.text += std::string("arrowquant: ") + aq_status_name(e.status()) + ": " + e.what() + "\n";
     try {
-      write_text_file(log_path, con.text, "log");
+      guard.commit_text(log_path, con.text);
     } catch (const LibraryError&) {  // the run's own error is the one to report
     }
     throw;
   }
-  write_text_file(log_path, con.text, "log");
+  guard.commit_text(log_path, con.text);
   return kExitOk;
 }
 

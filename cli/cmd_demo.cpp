@@ -7,11 +7,13 @@
 #include <system_error>
 
 #include "args.hpp"
+#include "cancel_signals.hpp"
 #include "commands.hpp"
 #include "common.hpp"
 #include "config_builder.hpp"
 #include "html_report.hpp"
 #include "json_read.hpp"
+#include "output_guard.hpp"
 #include "progress.hpp"
 #include "quantize_run.hpp"
 #include "summary.hpp"
@@ -35,6 +37,15 @@ int run_demo(int argc, char** argv, int first) {
   const std::string report_path = (std::filesystem::path(dir) / "report.json").string();
   const std::string html_path = (std::filesystem::path(dir) / "report.html").string();
 
+  // The demo replaces its own files in its own directory (force), but they must still be distinct and writable.
+  OutputGuard guard(true);
+  guard.model_output("demo model", model);
+  guard.model_output("quantized model", quantized);
+  guard.text_output("report", report_path);
+  guard.text_output("html report", html_path);
+  guard.check();
+  CancelOnSignal signals;
+
   std::printf("Writing the synthetic demo model (DiT-shaped, seed 0) to %s\n", model.c_str());
   std::fflush(stdout);
   check(aq_write_demo_model(model.c_str(), 0));
@@ -49,8 +60,9 @@ int run_demo(int argc, char** argv, int first) {
   std::fflush(stdout);
   const std::string report = quantize_with_progress(model, quantized, config.get(),
                                                     Progress::style_for_stderr(false), nullptr);
-  write_text_file(report_path, report, "report");
-  write_html_report(report, html_path);
+  print_recovery_notes(report);
+  guard.commit_text(report_path, report);
+  guard.commit_text(html_path, html_report_text(report));
 
   std::printf("\n");
   print_quantize_summary(parse_json(report, "quality report"), model_parameter_count(model));

@@ -5,11 +5,12 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "common.hpp"
+#include "output_guard.hpp"
 
 namespace aqcli {
 
 int run_dequantize(int argc, char** argv, int first) {
-  const std::vector<OptionSpec> specs = {{"dtype", {}, true}};
+  const std::vector<OptionSpec> specs = {{"dtype", {}, true}, {"force", {}, false}};
   ParsedArgs args = parse_args("dequantize", argc, argv, first, specs, 2, 2, {"QUANTIZED", "OUTPUT"});
   if (args.help) {
     std::fputs(kDequantizeHelp, stdout);
@@ -21,6 +22,10 @@ int run_dequantize(int argc, char** argv, int first) {
 
   const std::string& in = args.positionals[0];
   const std::string& out = args.positionals[1];
+  OutputGuard guard(args.has("force"));
+  guard.input("input", in);
+  guard.model_output("output", out);
+  guard.check();
   check(aq_export_dequantized(in.c_str(), out.c_str(), dtype));
   std::printf("wrote %s (%s)\n", out.c_str(), dtype_name.c_str());
   return kExitOk;

@@ -5,14 +5,17 @@
 #include <string>
 
 #include "args.hpp"
+#include "cancel_signals.hpp"
 #include "commands.hpp"
 #include "common.hpp"
 #include "config_builder.hpp"
 #include "config_flags.hpp"
 #include "html_report.hpp"
 #include "json_read.hpp"
+#include "output_guard.hpp"
 #include "progress.hpp"
 #include "quantize_run.hpp"
+#include "recipe.hpp"
 #include "summary.hpp"
 
 namespace aqcli {
@@ -27,6 +30,8 @@ int run_quantize(int argc, char** argv, int first) {
   for (auto& s : schema_flag_specs()) specs.push_back(std::move(s));  // --bits, --group-size, ... (key table)
   for (const char* s : {"report", "html-report"}) specs.push_back({s, {}, true});
   specs.push_back({"quiet", {}, false});
+  for (const char* s : {"tensor-type", "keep"}) specs.push_back({s, {}, true});
+  for (const char* s : {"pure", "force"}) specs.push_back({s, {}, false});
   ParsedArgs args = parse_args(kCommand, argc, argv, first, specs, 2, 2, {"INPUT", "OUTPUT"});
   if (args.help) {
     std::fputs(kQuantizeHelp, stdout);
@@ -41,23 +46,40 @@ int run_quantize(int argc, char** argv, int first) {
   // Settings in the key table's order; each flag is one key, so the order does not change the result.
   add_schema_flag_settings(kCommand, args, request);
 
+  const bool force = args.has("force");
+  // An existing output is kept unless --force (the library refuses it too: overwrite false).
+  request.settings.push_back({"--force", "overwrite", force ? "true" : "false"});
+  const Recipe recipe = parse_recipe(kCommand, args);
   ConfigPtr config = build_config(request);
+  apply_recipe(config.get(), recipe);
 
   const std::optional<std::string> report_path = args.value("report");
+  const std::optional<std::string> html_path = args.value("html-report");
+  // Every path is checked before the first tensor is quantized.
+  OutputGuard guard(force);
+  guard.input("input", input);
+  if (auto c = args.value("config")) guard.input("--config file", *c);
+  if (auto c = args.value("calibration")) guard.input("--calibration file", *c);
+  guard.model_output("output", output);
+  if (report_path) guard.text_output("--report", *report_path);
+  if (html_path) guard.text_output("--html-report", *html_path);
+  guard.check();
+
+  CancelOnSignal signals;
   const bool quiet = args.has("quiet");
   const std::string report = quantize_with_progress(
       input, output, config.get(), Progress::style_for_stderr(quiet), [&](const std::string& text) {
         // A stopped run (fail_fast) still leaves its report: it names the layer that failed.
         if (!report_path) return;
         try {
-          write_text_file(*report_path, text, "report");
+          guard.commit_text(*report_path, text);
         } catch (const LibraryError& e) {  // the run's own error is the one to report; this one is a warning
           std::fprintf(stderr, "arrowquant: warning: %s\n", e.what());
         }
       });
-  if (report_path) write_text_file(*report_path, report, "report");
-  const std::optional<std::string> html_path = args.value("html-report");
-  if (html_path) write_html_report(report, *html_path);
+  print_recovery_notes(report);
+  if (report_path) guard.commit_text(*report_path, report);
+  if (html_path) guard.commit_text(*html_path, html_report_text(report));
 
   if (!quiet) {
     print_quantize_summary(parse_json(report, "quality report"), model_parameter_count(output));

@@ -29,20 +29,6 @@ std::string read_text_file(const std::string& path, const std::string& what) {
   return ss.str();
 }
 
-void write_text_file(const std::string& path, const std::string& text, const std::string& what) {
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw LibraryError(AQ_ERR_IO, "cannot write " + what + " '" + path + "': " + std::strerror(errno));
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  int saved = errno;
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    if (ok) saved = errno;
-    std::remove(tmp.c_str());
-    throw LibraryError(AQ_ERR_IO, "cannot write " + what + " '" + path + "': " + std::strerror(saved));
-  }
-}
-
 std::string human_bytes(double bytes) {
   static const char* const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   int u = 0;

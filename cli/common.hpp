@@ -45,9 +45,6 @@ std::string report_text(const aq_report* report);
 
 // Whole file as text; LibraryError(AQ_ERR_IO) naming what and the path on failure.
 std::string read_text_file(const std::string& path, const std::string& what);
-// Writes text to path through a temporary file in the same directory and a rename, so a failed run never
-// leaves a truncated report under the final name. LibraryError(AQ_ERR_IO) naming what and the path.
-void write_text_file(const std::string& path, const std::string& text, const std::string& what);
 
 // "12.3 MiB" style sizes and fixed/scientific number formatting for tables.
 std::string human_bytes(double bytes);

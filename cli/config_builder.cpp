@@ -1,6 +1,7 @@
 #include "config_builder.hpp"
 
 #include "common.hpp"
+#include "env_check.hpp"
 
 namespace aqcli {
 
@@ -16,6 +17,7 @@ ConfigPtr build_config(const ConfigRequest& request) {
 
   if (request.config_file) check(aq_config_load_file(config.get(), request.config_file->c_str()));
   check(aq_config_apply_env(config.get()));
+  warn_unknown_env_variables(config.get());
   for (const auto& s : request.settings) {
     const aq_status st = aq_config_set(config.get(), s.key.c_str(), s.value_json.c_str());
     if (st != AQ_OK) throw LibraryError(st, s.flag + ": " + aq_last_error_message(), kExitUsage);

@@ -28,9 +28,15 @@ Options:
 Run 'arrowquant COMMAND --help' for the arguments and options of a command.
 
 Exit status:
-  0  success
-  1  the operation failed; the message is 'arrowquant: STATUS: cause' with the library's status name
-  2  usage error: unknown command or option, missing or extra argument, invalid option value
+  0    success
+  1    the operation failed; the message is 'arrowquant: STATUS: cause' with the library's status name
+  2    usage error: unknown command or option, missing or extra argument, invalid option value
+  130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: 'arrowquant: cancelled, nothing written'
+
+Your files are safe: no command writes over one of its inputs (the same file, a hard link, a symlink, a
+directory holding it) or over one of its own outputs, and an existing output is kept unless --force is
+given (demo replaces its own files). Every output path is checked, and its temporary created, before any
+work; an interrupted run leaves nothing under the output names, and the next run removes its temporaries.
 
 Documentation: docs/cli.md (every command, option and exit status, with examples).
 )";
@@ -47,7 +53,8 @@ is never modified.
 Configuration, lowest to highest precedence: built-in defaults (the local profile) < --profile <
 --config FILE < ARROW_QUANT_* environment variables < the flags below. The profile is chosen by --profile,
 else by deployment_profile in the config file; the file's other keys override the profile's values. The
-report records where each effective value came from ("cli" for these flags).
+report records where each effective value came from ("cli" for these flags). An unknown ARROW_QUANT_*
+variable is ignored with a warning naming the nearest real one.
 
 Options:
   --config FILE           configuration file, YAML (.yaml, .yml) or JSON (the keys of docs/config.md;
@@ -63,17 +70,47 @@ const char* const kQuantizeHelpTail =
                           metric cards, violations, SVG charts)
   --quiet                 print neither progress, warnings nor the summary (errors are still printed;
                           warnings stay in the report)
+  --tensor-type RE=BITS   quantize the tensors whose name matches the regular expression RE
+                          (ECMAScript, searched) at BITS: 2, 4, 8, or 16 = keep unquantized;
+                          repeatable, the first match wins (layer_bit_widths, before the file's)
+  --keep RE               keep the tensors matching RE unquantized; repeatable
+                          (sensitive_layer_patterns)
+  --pure                  no default recipe: every tensor of 2 or more dimensions at --bits
+  --force                 replace OUTPUT, --report and --html-report if they exist (atomically);
+                          without it an existing output is an error and nothing is written
   -h, --help              show this help and exit
 
-Progress goes to standard error: a bar on a terminal, one line per tensor otherwise, then one line
-when every tensor is quantized (the time-aware step and the write follow it).
-The summary (sizes, compression, cosine, SQNR, smoothness) goes to standard output. Warnings (keys
-without effect, layers with smoothness violations when thermodynamic.validation.log_violations is on)
-go to standard error as 'arrowquant: warning: ...' and into the report's "warnings" array.
+Default recipe (as llama-quantize has one): token and position embeddings and the output head get
+INT8, every other tensor of 2 or more dimensions --bits; 1-D tensors, norms and biases are never
+quantized. Embeddings are names with a component embed_tokens, tok_embeddings, token_embd, wte, wpe,
+word_embeddings, position_embeddings, embed_positions, pos_embed, embedding_table or x_embedder; the
+head is lm_head.weight, output.weight, head.weight or final_layer[.linear].weight (top level only, so
+attention out-projections such as attn.output_proj are not caught). The first rule that applies decides:
+dtype/1-D/norm/bias kept < skip_sensitive_layers (embeddings and heads kept) < --keep and the sensitive
+keys < layer_bit_widths (exact name, then --tensor-type in order, the config file's, the recipe's) <
+--bits. target_model_size_mb then re-chooses the bits of every quantized layer, and the min_accuracy
+fallback raises bits last. The report's bits_rule names the rule behind each layer's bits.
 
-Exit status: 0 success; 1 failure (e.g. AQ_ERR_IO for a missing input, AQ_ERR_QUALITY when fail_fast
-stops at a layer below min_accuracy; --report still saves the partial report when the library returns
-one); 2 usage error, including a flag value the configuration rejects.
+OUTPUT, --report and --html-report must not be INPUT (or one of its shards, or a directory holding it),
+the --config or --calibration file, or one another; this is checked before any work, and so is every
+output's directory (a missing or unwritable directory fails at once). Ctrl-C or SIGTERM cancels at the next
+tensor, time-aware layer or write chunk, removes every temporary and exits 130 / 143; a second signal exits
+at once. Temporaries of a killed run (.OUTPUT.aqtmp-*) are removed by the next run writing OUTPUT, with
+a line saying so.
+
+Progress goes to standard error through every stage (quantize, time-aware, write): one line with
+stage, counts, bytes, rate, ETA and current tensor redrawn in place on a terminal (cut to its width);
+otherwise one plain line per stage start and per tensor.
+The summary (sizes, compression, bits per weight overall and per bit width with the parameter format,
+cosine, SQNR, smoothness, the layers that fell back to more bits) goes to standard output.
+Warnings (keys without effect, layers with smoothness violations when
+thermodynamic.validation.log_violations is on) go to standard error as 'arrowquant: warning: ...' and
+into the report's "warnings" array.
+
+Exit status: 0 success; 1 failure (e.g. AQ_ERR_IO for a missing input, AQ_ERR_INVALID_ARGUMENT for an
+output that exists without --force or that is an input, AQ_ERR_QUALITY when fail_fast stops at a layer
+below min_accuracy; --report still saves the partial report when the library returns one); 2 usage error,
+including a flag value the configuration rejects (e.g. --bits 3); 130 / 143 cancelled by SIGINT / SIGTERM.
 )";
 
 const char* const kInspectHelp =
@@ -92,14 +129,18 @@ Exit status: 0 success; 1 the file cannot be opened or is malformed; 2 usage err
 )";
 
 const char* const kDequantizeHelp =
-    R"(Usage: arrowquant dequantize QUANTIZED OUTPUT [--dtype f32|f16|bf16]
+    R"(Usage: arrowquant dequantize QUANTIZED OUTPUT [--dtype f32|f16|bf16] [--force]
 
 Write a quantized model back as a plain safetensors file: every quantized tensor is dequantized to the
 chosen dtype, every other tensor is copied unchanged. Any safetensors reader opens the result.
 
 Options:
   --dtype DTYPE   dtype of the dequantized tensors: f32 (default), f16 or bf16
+  --force         replace OUTPUT if it exists (without it an existing OUTPUT is an error)
   -h, --help      show this help and exit
+
+OUTPUT must not be QUANTIZED (or one of its shards, or a directory holding it). QUANTIZED must be an
+ArrowQuant output: a model without quantized tensors is an error naming the file.
 
 Exit status: 0 success; 1 failure; 2 usage error.
 )";
@@ -109,7 +150,9 @@ const char* const kValidateHelp =
 
 Compare a model with its quantized version: for every quantized layer the cosine similarity, SQNR (dB),
 mean squared error (MSE) and largest absolute error of the dequantized weights against the original, and
-the totals over all layers; below the table, the mean and the lowest layer cosine. An exact reconstruction has an infinite SQNR (printed as inf, null in JSON).
+the totals over all layers; below the table, the mean and the lowest layer cosine. An exact reconstruction
+has an infinite SQNR (printed as inf, null in JSON). QUANTIZED must be an ArrowQuant output; a plain model
+there is an error naming it.
 
 Options:
   --json       print the library's comparison report as JSON instead of the table
@@ -128,7 +171,7 @@ activation parameters (10 time groups, data-free calibration), and print a summa
 size before and after, compression, cosine, SQNR and Markov smoothness score. The demo does not read
 ARROW_QUANT_* variables, so every machine prints the same quality figures.
 
-Files written in DIR:
+Files written in DIR (replaced when they exist: the demo owns them; --force is not needed):
   demo-dit.safetensors        the synthetic model
   demo-dit-int4.safetensors   the quantized model
   report.json                 the quality report
@@ -138,7 +181,7 @@ Options:
   --out DIR    directory for the files, created if missing (default: ./arrowquant-demo)
   -h, --help   show this help and exit
 
-Exit status: 0 success; 1 failure; 2 usage error.
+Exit status: 0 success; 1 failure; 2 usage error; 130 / 143 cancelled by SIGINT / SIGTERM.
 )";
 
 }  // namespace aqcli

@@ -5,7 +5,7 @@
 
 namespace aqcli {
 
-void write_html_report(const std::string& quality_report_json, const std::string& path) {
+std::string html_report_text(const std::string& quality_report_json) {
   // Baseline metrics exist only with Phase 1 metrics in the report (AQ_ERR_INVALID_ARGUMENT otherwise): their
   // absence is normal, not an error of the run.
   aq_report* raw = nullptr;
@@ -14,8 +14,11 @@ void write_html_report(const std::string& quality_report_json, const std::string
     ReportPtr report(raw);
     baseline = report_text(report.get());
   }
-  check(aq_html_report_write(quality_report_json.c_str(), baseline.empty() ? nullptr : baseline.c_str(), nullptr,
-                             nullptr, path.c_str()));
+  aq_report* html = nullptr;
+  check(aq_html_report(quality_report_json.c_str(), baseline.empty() ? nullptr : baseline.c_str(), nullptr, nullptr,
+                       &html));
+  ReportPtr page(html);
+  return report_text(page.get());
 }
 
 }  // namespace aqcli

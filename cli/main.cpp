@@ -8,6 +8,7 @@
 #include <string>
 
 #include "args.hpp"
+#include "cancel_signals.hpp"
 #include "commands.hpp"
 #include "common.hpp"
 
@@ -76,6 +77,10 @@ int main(int argc, char** argv) {
       return kExitFailure;
     }
     return rc;
+  } catch (const CancelledBySignal& c) {
+    // The library removed its temporaries and the command's OutputGuard its own while unwinding.
+    std::fprintf(stderr, "arrowquant: cancelled, nothing written\n");
+    return 128 + c.signal_number;
   } catch (const UsageError& e) {
     const std::string& cmd = e.command();
     std::fprintf(stderr, "arrowquant: %s%s%s\n", cmd.c_str(), cmd.empty() ? "" : ": ", e.what());

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "cancel_signals.hpp"
 #include "common.hpp"
 #include "json_read.hpp"
 
@@ -56,13 +57,13 @@ std::string quantize_with_progress(const std::string& input, const std::string& 
   aq_status st;
   std::string message;
   {
-    Progress progress(style, "quantize");
-    st = aq_quantize_model(input.c_str(), output.c_str(), config, style == Progress::Style::none ? nullptr
-                                                                                                 : &Progress::callback,
-                           &progress, &raw);
+    // The callback is passed even with --quiet: it is how a signal cancels the run (CancelOnSignal).
+    Progress progress(style);
+    st = aq_quantize_model_staged(input.c_str(), output.c_str(), config, &Progress::callback, &progress, &raw);
     message = aq_last_error_message();  // before any other library call on this thread
   }  // the progress bar's line is ended here, before any message
   ReportPtr report(raw);
+  if (st == AQ_ERR_CANCELLED && CancelOnSignal::received()) throw CancelledBySignal{CancelOnSignal::received()};
   if (st != AQ_OK) {
     if (report) print_run_warnings(report_text(report.get()), config_warnings, console, warnings_log);
     if (report && on_failure_report) on_failure_report(report_text(report.get()));
@@ -72,6 +73,13 @@ std::string quantize_with_progress(const std::string& input, const std::string& 
   std::string text = report_text(report.get());
   print_run_warnings(text, config_warnings, console, warnings_log);
   return text;
+}
+
+void print_recovery_notes(const std::string& report_json) {
+  const boost::json::value r = parse_json(report_json, "quality report");
+  if (const auto* notes = at_path(r, "recovered_temporaries"); notes && notes->is_array())
+    for (const auto& n : notes->get_array())
+      if (n.is_string()) std::fprintf(stderr, "arrowquant: %s\n", n.get_string().c_str());
 }
 
 }  // namespace aqcli

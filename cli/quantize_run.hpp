@@ -18,4 +18,8 @@ std::string quantize_with_progress(const std::string& input, const std::string& 
                                    const std::function<void(const std::string&)>& on_failure_report,
                                    std::string* warnings_log = nullptr);
 
+// One stderr line per leftover of an interrupted earlier run that the library removed or restored
+// ("recovered_temporaries" of the report).
+void print_recovery_notes(const std::string& report_json);
+
 }  // namespace aqcli

@@ -1,6 +1,9 @@
 #include "summary.hpp"
 
 #include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -28,6 +31,55 @@ std::optional<double> model_parameter_count(const std::string& path) {
   return total;
 }
 
+namespace {
+
+// Bits per weight of the quantized layers, per bit width and overall, and of the whole file per parameter; the
+// parameter format of each bit width, with what the hierarchical (K-quant-like) one costs.
+template <class Row>
+void print_bits_and_format(const bj::value& rep, std::optional<double> model_params, const Row& row) {
+  struct Width {
+    double weights = 0, bits = 0;
+    std::size_t layers = 0;
+    std::map<std::string, std::size_t> formats;
+  };
+  std::map<int, Width> widths;
+  double all_weights = 0, all_bits = 0;
+  if (const bj::value* ls = at_path(rep, "layers"); ls && ls->is_array()) {
+    for (const auto& l : ls->get_array()) {
+      const double n = number_at(l, "rows").value_or(0) * number_at(l, "cols").value_or(0);
+      const double bpw = number_at(l, "bits_per_weight").value_or(0);
+      Width& w = widths[int(number_at(l, "bits").value_or(0))];
+      w.weights += n;
+      w.bits += n * bpw;
+      ++w.layers;
+      ++w.formats[string_at(l, "format").value_or("?")];
+      all_weights += n;
+      all_bits += n * bpw;
+    }
+  }
+  if (all_weights <= 0) return;
+  std::string text = fixed(all_bits / all_weights, 3) + " bits per quantized weight";
+  if (auto after = number_at(rep, "totals.bytes_after"); after && model_params && *model_params > 0)
+    text += ", " + fixed(*after * 8 / *model_params, 3) + " per parameter of the whole file (kept tensors included)";
+  row("bits/weight", text);
+  for (const auto& [bits, w] : widths) {
+    std::string line = "INT" + std::to_string(bits) + ": " + std::to_string(w.layers) + " layers, " +
+                       fixed(w.bits / w.weights, 3) + " bits per weight, ";
+    bool first = true;
+    for (const auto& [format, count] : w.formats) {
+      if (!first) line += " + ";
+      first = false;
+      line += format == "hierarchical"
+                  ? "hierarchical (K-quant-like super-blocks: F16 d, dmin + packed sub-group codes)"
+                  : format == "flat" ? "flat (one scale and offset per group)" : format;
+      if (w.formats.size() > 1) line += " x" + std::to_string(count);
+    }
+    row("format", line);
+  }
+}
+
+}  // namespace
+
 void print_quantize_summary(const bj::value& rep, std::optional<double> model_params) {
   auto row = [](const char* label, const std::string& text) { std::printf("  %-12s %s\n", label, text.c_str()); };
 
@@ -35,6 +87,7 @@ void print_quantize_summary(const bj::value& rep, std::optional<double> model_pa
   double cos_sum = 0, cos_min = 2;
   std::string worst;
   std::size_t layers = 0, fallbacks = 0, below = 0;
+  std::vector<std::string> fallback_names;
   if (const bj::value* ls = at_path(rep, "layers"); ls && ls->is_array()) {
     for (const auto& l : ls->get_array()) {
       if (auto c = number_at(l, "metrics.cosine")) {
@@ -45,8 +98,13 @@ void print_quantize_summary(const bj::value& rep, std::optional<double> model_pa
           worst = string_at(l, "name").value_or("?");
         }
       }
-      if (const bj::value* f = at_path(l, "fallback_from_bits"); f && f->is_array() && !f->get_array().empty())
+      if (const bj::value* f = at_path(l, "fallback_from_bits"); f && f->is_array() && !f->get_array().empty()) {
         ++fallbacks;
+        std::string from;
+        for (const auto& b : f->get_array()) from += (from.empty() ? "" : ", ") + to_display(b);
+        fallback_names.push_back(string_at(l, "name").value_or("?") + " (" + from + " -> " +
+                                 fixed(number_at(l, "bits").value_or(0), 0) + " bits)");
+      }
       if (const bj::value* b = at_path(l, "below_min_accuracy"); b && b->is_bool() && b->get_bool()) ++below;
     }
   }
@@ -87,7 +145,18 @@ void print_quantize_summary(const bj::value& rep, std::optional<double> model_pa
   } else if (sa) {
     row("smoothness", fixed(*sa, 4) + " (Markov smoothness score, mean over layers)");
   }
-  if (fallbacks) row("fallback", std::to_string(fallbacks) + " layers got more bits to reach min_accuracy");
+  print_bits_and_format(rep, model_params, row);
+  if (fallbacks) {
+    std::string text = std::to_string(fallbacks) + " layers got more bits to reach min_accuracy: ";
+    for (std::size_t i = 0; i < fallback_names.size(); ++i) {
+      if (i == 5) {
+        text += ", and " + std::to_string(fallback_names.size() - 5) + " more (see the report)";
+        break;
+      }
+      text += (i ? ", " : "") + fallback_names[i];
+    }
+    row("fallback", text);
+  }
   if (below) row("warning", std::to_string(below) + " layers stay below min_accuracy even at 8 bits");
 }
 

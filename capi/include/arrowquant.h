@@ -578,24 +578,52 @@ AQ_API void aq_config_free(aq_config* config);
 typedef struct aq_report aq_report; /* result of a model-level call: JSON text */
 typedef struct aq_model aq_model;   /* a model opened for reading (input or quantized) */
 
-/** Progress callback: called on the calling thread after each tensor. Return non-zero to cancel (the call then
- *  returns AQ_ERR_CANCELLED and nothing is left under the output name). */
+/** Progress callback: called on the calling thread after each tensor, then again with unchanged (final) counts
+ *  between the layers of the time-aware step and the chunks of the write. Return non-zero to cancel, in any of
+ *  these stages (the call then returns AQ_ERR_CANCELLED, its temporaries are removed and nothing is left under
+ *  the output name). */
 typedef int (*aq_progress_fn)(void* user_data, uint64_t tensors_done, uint64_t tensors_total, uint64_t bytes_done,
                               uint64_t bytes_total);
 
 /** Quantize a model. input_path: a .safetensors file, a *.safetensors.index.json, or a directory holding either.
  *  output_path: the quantized file (or a directory of shards above max_shard_size_mb); written atomically.
  *  An input that is itself an ArrowQuant output (arrowquant.format in its metadata) is AQ_ERR_INVALID_ARGUMENT.
+ *  Before any work: an output_path that is the input, one of its shards or the calibration file (compared by
+ *  device and inode: hard links and symlinks included), or an existing directory holding the input, is
+ *  AQ_ERR_INVALID_ARGUMENT naming both; an existing output is replaced unless the config key "overwrite" is
+ *  false (then AQ_ERR_INVALID_ARGUMENT); the output's temporary is created at once (a missing or non-directory
+ *  parent is AQ_ERR_IO before the first tensor). Temporaries of an interrupted earlier run writing the same
+ *  output that no process holds locked are removed (listed in the report's "recovered_temporaries").
  *  config may be NULL (defaults: the local profile). progress may be NULL. report may be NULL; otherwise *report
  *  receives the quality report (free with aq_report_free), also on AQ_ERR_QUALITY. */
 AQ_API aq_status aq_quantize_model(const char* input_path, const char* output_path, const aq_config* config,
                                    aq_progress_fn progress, void* user_data, aq_report** report);
 
+/** The stages of aq_quantize_model_staged, in the order they run. */
+typedef enum aq_run_stage {
+  AQ_RUN_QUANTIZE = 0,   /* items are tensors (every tensor of the input, quantized or kept) */
+  AQ_RUN_TIME_AWARE = 1, /* items are the quantized layers (time-aware parameters and phases); bytes are 0 */
+  AQ_RUN_WRITE = 2       /* items are tensors written to the output; bytes are their input bytes */
+} aq_run_stage;
+
+/** Stage-aware progress callback: called on the calling thread when a stage starts (item "" and done 0), after
+ *  each item (item names it), and again unchanged between chunks of the write. done/total count the items of
+ *  the stage, bytes_done/bytes_total their bytes. item is valid during the call only. Return non-zero to cancel
+ *  in any stage (the call then returns AQ_ERR_CANCELLED, its temporaries are removed, nothing is left under the
+ *  output name). */
+typedef int (*aq_run_progress_fn)(void* user_data, aq_run_stage stage, const char* item, uint64_t done,
+                                    uint64_t total, uint64_t bytes_done, uint64_t bytes_total);
+
+/** aq_quantize_model with a stage-aware progress callback (progress may be NULL); otherwise identical. */
+AQ_API aq_status aq_quantize_model_staged(const char* input_path, const char* output_path, const aq_config* config,
+                                          aq_run_progress_fn progress, void* user_data, aq_report** report);
+
 /** Compare an original model with its quantized version: per-layer cosine, SQNR, MSE, max error and totals. */
 AQ_API aq_status aq_compare_models(const char* original_path, const char* quantized_path, aq_report** report);
 
 /** Write a quantized model back as a plain safetensors file of dtype (every quantized tensor dequantized,
- *  every other tensor copied). */
+ *  every other tensor copied). A model that is not an ArrowQuant output, or an output_path that is the input or
+ *  one of its shards, is AQ_ERR_INVALID_ARGUMENT naming the file; an existing output is replaced. */
 AQ_API aq_status aq_export_dequantized(const char* quantized_path, const char* output_path, aq_dtype dtype);
 
 /** Write the synthetic demo model (a DiT-shaped diffusion transformer, about 30 M parameters, clearly labelled

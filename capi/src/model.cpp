@@ -34,6 +34,29 @@ aq_status aq_quantize_model(const char* input_path, const char* output_path, con
   });
 }
 
+aq_status aq_quantize_model_staged(const char* input_path, const char* output_path, const aq_config* config,
+                                   aq_run_progress_fn progress, void* user_data, aq_report** report) {
+  if (report) *report = nullptr;
+  return guard([&] {
+    require_nonnull(input_path, "input_path");
+    require_nonnull(output_path, "output_path");
+    const aq::PipelineConfig pc = aq::capi::pipeline_config(config);
+    aq::StageProgressFn fn;
+    if (progress)
+      fn = [&](aq::RunStage stage, const std::string& item, uint64_t d, uint64_t t, uint64_t bd, uint64_t bt) {
+        return progress(user_data, static_cast<aq_run_stage>(stage), item.c_str(), d, t, bd, bt) == 0;
+      };
+    std::string partial;
+    try {
+      std::string json = aq::quantize_model_staged(input_path, output_path, pc, fn, &partial);
+      if (report) *report = new aq_report{std::move(json)};
+    } catch (const aq::Error& e) {
+      if (e.status() == aq::Status::quality && report && !partial.empty()) *report = new aq_report{std::move(partial)};
+      throw;
+    }
+  });
+}
+
 aq_status aq_compare_models(const char* original_path, const char* quantized_path, aq_report** report) {
   if (report) *report = nullptr;
   return guard([&] {

@@ -17,9 +17,10 @@ check_help "-h" quantize inspect dequantize validate demo
 check_help "help quantize" --config --profile
 check_help "quantize --help" INPUT OUTPUT --config --profile edge local cloud --bits --bit-width --group-size \
   --mode rtn search --time-groups --num-time-groups --calibration --threads --report --html-report --quiet \
+  --force --tensor-type --keep --pure hierarchical 130 143 \
   ARROW_QUANT_ "Exit status"
 check_help "inspect --help" FILE --json
-check_help "dequantize --help" QUANTIZED OUTPUT --dtype f32 f16 bf16
+check_help "dequantize --help" QUANTIZED OUTPUT --dtype f32 f16 bf16 --force
 check_help "validate --help" ORIGINAL QUANTIZED --json cosine SQNR MSE
 check_help "demo --help" --out arrowquant-demo demo-dit.safetensors demo-dit-int4.safetensors report.json report.html
 # --help wins over other mistakes on the same line, so it always works.

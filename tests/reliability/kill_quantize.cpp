@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(sigkill_leaves_old_or_new_complete_model_and_only_temporari
   }
   std::vector<Variant> variants = {
       {"single file", "out.safetensors", {}, false},
-      {"replacing an older model", "out.safetensors", {}, true},
+      {"replacing an older model", "out.safetensors", {"--force"}, true},
       {"sharded directory", "out", {"--config", cfg_dir / "shard.json"}, false},
       // Over the memory budget the pipeline quantizes twice and writes while it quantizes: the write spans
       // most of the run.

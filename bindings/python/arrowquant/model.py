@@ -17,6 +17,10 @@ def _report_dict(report):
         report.close()
 
 
+def _keep_going(*_counts):
+    return True
+
+
 def quantize_model(input_path, output_path, config=None, progress=None):
     """Quantize a safetensors model (file, *.safetensors.index.json or directory) into output_path.
 
@@ -24,7 +28,14 @@ def quantize_model(input_path, output_path, config=None, progress=None):
     progress: None or a callable(tensors_done, tensors_total, bytes_done, bytes_total) called after each tensor on
     the calling thread; returning False cancels (CancelledError), an exception raised by it cancels and propagates.
     Returns the quality report as a dict. On QualityError the report is on the exception as .report_dict.
+    Ctrl-C (KeyboardInterrupt) cancels the run at its next check (between tensors, time-aware layers and write
+    chunks): the library removes its temporaries, then KeyboardInterrupt is raised. An output that is the input
+    (or one of its shards, or a directory holding it) or the calibration file is InvalidArgumentError, before any
+    work; an existing output is replaced unless the config sets "overwrite": False.
     """
+    if progress is None:
+        # A callback gives Python's signal handlers a chance to run during the call, so Ctrl-C cancels it.
+        progress = _keep_going
     own = None
     if config is not None and not isinstance(config, Config):
         own = config = Config.from_json(config)

@@ -26,8 +26,22 @@ class Config;
 // The pipeline settings of a layered configuration (config.hpp), with the effective config for the report.
 PipelineConfig pipeline_config_from(const Config& config);
 
-// Progress: (tensors_done, tensors_total, bytes_done, bytes_total); return false to cancel.
+// Progress: (tensors_done, tensors_total, bytes_done, bytes_total); return false to cancel. Called after each
+// tensor is quantized, then again with unchanged counts between the layers of the time-aware step and the
+// chunks of the write, so that every stage can be cancelled.
 using ProgressFn = std::function<bool(uint64_t, uint64_t, uint64_t, uint64_t)>;
+
+// The stages of a quantize run, in order, for stage-aware progress.
+enum class RunStage { quantize = 0, time_aware = 1, write = 2 };
+const char* run_stage_name(RunStage stage);  // "quantize", "time-aware", "write"
+// (stage, item just done or "" at a stage's start, done, total, bytes_done, bytes_total) of the current stage:
+// tensors for quantize and write (bytes of the input tensors), layers for time-aware (bytes 0). Called on the
+// calling thread at each stage's start, after each item, and again unchanged between write chunks; return false
+// to cancel.
+using StageProgressFn = std::function<bool(RunStage, const std::string&, uint64_t, uint64_t, uint64_t, uint64_t)>;
+std::string quantize_model_staged(const std::string& input_path, const std::string& output_path,
+                                  const PipelineConfig& config, const StageProgressFn& progress,
+                                  std::string* report_on_error = nullptr);
 
 // Quantize input_path into output_path (atomic). Returns the report JSON text. Throws aq::Error; with
 // Status::quality the partial report is available through *report_on_error when non-null.

@@ -9,6 +9,7 @@
 // files). Every violation is aq::Error(Status::format) whose message names the file, the tensor and the field.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -143,6 +144,8 @@ struct WriterOptions {
   uint64_t max_shard_bytes = 0;        // 0: always one file
   bool overwrite = false;              // replace an existing NAME (else Status::invalid_argument at begin())
   std::string shard_stem = "model";    // shard and index file names
+  // Asked between write chunks (on the writing thread); returning true stops the write with Status::cancelled.
+  std::function<bool()> cancelled;
 };
 
 class Writer {
@@ -157,6 +160,15 @@ class Writer {
   void set_tensor_metadata(const std::string& tensor, const std::string& key, const std::string& value);
   void declare(const std::string& name, const std::string& dtype, const std::vector<uint64_t>& shape);
   void declare(const std::string& name, DType dtype, const std::vector<uint64_t>& shape);
+
+  // Optional, before begin() (which does it otherwise): check the output path now and hold its place. Removes
+  // the provably stale temporaries of an interrupted earlier run writing the same path (a moved-aside old output
+  // is restored, never deleted; see notes()), refuses an existing output unless overwrite, and creates the
+  // locked temporary file, so that a missing parent, a parent that is a file or an unwritable directory fails
+  // before any work. The temporaries are locked (flock) until commit() or abort().
+  void reserve();
+  // What reserve() did about leftovers of an earlier run, one line each.
+  const std::vector<std::string>& notes() const;
 
   // Fix the layout, create the temporary file(s) and write the headers.
   void begin();

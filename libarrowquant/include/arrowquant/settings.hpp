@@ -33,6 +33,7 @@ struct Settings {
   uint64_t max_memory_limit_mb = 0;  // budget for held outputs; 0 (null) = 1024 MB
   std::string calibration_file;      // empty (null) = data-free calibration
   uint64_t max_shard_size_mb = 0;    // 0 (null) = one file
+  bool overwrite = true;             // replace an existing output (the C ABI's default; the CLI passes false)
   // num_timesteps, num_time_groups, activation_bits, beta_*, calibration_samples, calibration_data_std and the
   // thermodynamic section: the part of the settings the time-aware C handle (aq_timeaware_config) views.
   TimeAwareConfig time_aware;

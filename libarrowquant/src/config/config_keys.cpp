@@ -228,6 +228,8 @@ std::vector<KeyDef> build_table() {
                   "std of the simulated clean signal x_0 (data-free)").range(0, kHuge, true).time_aware());
   t.push_back(key("max_shard_size_mb", Kind::opt_integer, AQ_MEMBER(max_shard_size_mb), nullptr,
                   "null (one file) or the size above which the output is sharded, MB").range(1, 1e9));
+  t.push_back(key("overwrite", B, AQ_MEMBER(overwrite), true,
+                  "replace an existing output (the CLI sets false unless --force)"));
   std::vector<KeyDef> out;
   for (auto& r : t) out.push_back(std::move(r.d));
   return out;

@@ -126,12 +126,16 @@ Header parse_header(const uint8_t* data, uint64_t file_size, const std::string& 
                              " bytes, fewer than the 8-byte header length");
   uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | data[i];  // little-endian on every host
+  // A file of another kind (JSON, a pickle, text) fails here: say that first, then the numbers.
   if (n > kMaxHeaderBytes)
-    fail(Status::format, label + ": header length: " + std::to_string(n) + " bytes exceeds the cap of " +
-                             std::to_string(kMaxHeaderBytes));
+    fail(Status::format, label + ": not a safetensors file: its first 8 bytes give a header length of " +
+                             std::to_string(n) + " bytes, which exceeds the cap of " + std::to_string(kMaxHeaderBytes) +
+                             (n > file_size ? " and is larger than the file (" + std::to_string(file_size) + " bytes)"
+                                            : std::string()));
   if (n > file_size - 8)
-    fail(Status::format, label + ": header length: " + std::to_string(n) + " bytes runs past the end of the file (" +
-                             std::to_string(file_size) + " bytes)");
+    fail(Status::format, label + ": not a safetensors file: its first 8 bytes give a header length of " +
+                             std::to_string(n) + " bytes, larger than the file (" + std::to_string(file_size) +
+                             " bytes): the header runs past the end of the file");
   if (n < 2) fail(Status::format, label + ": header length: " + std::to_string(n) + " bytes cannot hold a JSON object");
 
   Header h;

@@ -1,5 +1,6 @@
 // The streaming, crash-safe safetensors writer (contract in arrowquant/safetensors.hpp, docs/format.md).
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,7 +17,9 @@
 
 #include "arrowquant/json_util.hpp"
 #include "arrowquant/safetensors.hpp"
+#include "io/locked_temporary.hpp"
 #include "io/posix_file.hpp"
+#include "io/stale_temporaries.hpp"
 
 namespace aq::st {
 namespace {
@@ -57,18 +60,6 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-std::string random_suffix() {
-  static const char* chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  static std::atomic<uint64_t> counter{0};
-  std::random_device rd;
-  uint64_t x = (uint64_t(rd()) << 32) ^ rd() ^ (counter.fetch_add(1) * 0x9E3779B97F4A7C15ull) ^ uint64_t(::getpid());
-  std::string s;
-  for (int i = 0; i < 6; ++i) {
-    s.push_back(chars[x % 62]);
-    x /= 62;
-  }
-  return s;
-}
 
 std::string shard_file_name(const std::string& stem, std::size_t i, std::size_t n) {
   char buf[64];
@@ -111,6 +102,10 @@ struct Writer::Impl {
   std::vector<Shard> shards;
   bool sharded = false;
   std::string tmp_root;  // the temporary file (single) or directory (sharded)
+  bool reserved = false;
+  io::LockedTemporary reservation;  // created by reserve(); becomes the single file, or is dropped for a directory
+  int lock_fd = -1;                 // holds the flock on tmp_root until it is renamed or removed
+  std::vector<std::string> notes;
   State state = State::declaring;
   std::mutex mu;
   std::atomic<uint64_t> written{0};
@@ -144,7 +139,10 @@ struct Writer::Impl {
     written.fetch_add(bytes);
 #endif
     while (allowed > 0) {
-      const std::size_t chunk = std::size_t(std::min<uint64_t>(allowed, 1u << 30));
+      // Chunks of 64 MiB: a cancellation request is seen within one chunk of a large tensor.
+      if (opt.cancelled && opt.cancelled())
+        fail(Status::cancelled, path + ": cancelled while writing " + what);
+      const std::size_t chunk = std::size_t(std::min<uint64_t>(allowed, 64u << 20));
       const ssize_t r = ::pwrite(fd, p, chunk, off_t(offset));
       if (r < 0) {
         if (errno == EINTR) continue;
@@ -211,7 +209,17 @@ struct Writer::Impl {
     close_all();
     if (!tmp_root.empty()) io::remove_tree(tmp_root);
     tmp_root.clear();
+    drop_reservation();
+    if (lock_fd >= 0) ::close(lock_fd);  // after the removal: nobody sees our temporary unlocked
+    lock_fd = -1;
     state = State::aborted;
+  }
+
+  void drop_reservation() noexcept {
+    if (reservation.fd < 0) return;
+    ::unlink(reservation.path.c_str());
+    ::close(reservation.fd);
+    reservation.fd = -1;
   }
 };
 
@@ -266,6 +274,27 @@ void Writer::declare(const std::string& name, DType dtype, const std::vector<uin
   impl_->decls.emplace(name, Decl{dtype, shape, nbytes});
 }
 
+void Writer::reserve() {
+  Impl& w = *impl_;
+  w.require(State::declaring, "reserve");
+  if (w.reserved) return;
+  w.notes = io::recover_stale_temporaries(w.path);
+  const io::PathKind existing = io::path_kind(w.path);
+  if (existing != io::PathKind::missing && !w.opt.overwrite) {
+    std::string why = w.path + ": output already exists (overwrite not requested)";
+    for (const auto& n : w.notes) why += "; " + n;
+    fail(Status::invalid_argument, why);
+  }
+  const std::string parent = io::parent_dir(w.path);
+  const io::PathKind pk = io::path_kind(parent);
+  if (pk == io::PathKind::missing) fail(Status::io, w.path + ": parent directory " + parent + " does not exist");
+  if (pk != io::PathKind::directory) fail(Status::io, w.path + ": parent " + parent + " is not a directory");
+  w.reservation = io::create_locked_temporary(parent, io::base_name(w.path), false, w.path);
+  w.reserved = true;
+}
+
+const std::vector<std::string>& Writer::notes() const { return impl_->notes; }
+
 void Writer::begin() {
   Impl& w = *impl_;
   w.require(State::declaring, "begin");
@@ -291,12 +320,8 @@ void Writer::begin() {
     fail(Status::invalid_argument, w.path + ": __metadata__: " + std::to_string(md_entries) +
                                        " entries exceed the cap of " + std::to_string(kMaxMetadataEntries));
 
-  const io::PathKind existing = io::path_kind(w.path);
-  if (existing != io::PathKind::missing && !w.opt.overwrite)
-    fail(Status::invalid_argument, w.path + ": output already exists (overwrite not requested)");
+  if (!w.reserved) reserve();
   const std::string parent = io::parent_dir(w.path);
-  if (io::path_kind(parent) != io::PathKind::directory)
-    fail(Status::io, w.path + ": parent directory " + parent + " does not exist");
 
   // Layout: name order; greedy shards.
   uint64_t total = 0;
@@ -318,23 +343,17 @@ void Writer::begin() {
   }
 
   const std::string base = io::base_name(w.path);
-  for (int attempt = 0;; ++attempt) {
-    const std::string candidate = io::join(parent, "." + base + kTempMarker + random_suffix());
-    if (w.sharded) {
-      if (::mkdir(candidate.c_str(), 0777) == 0) {
-        w.tmp_root = candidate;
-        break;
-      }
-    } else {
-      const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-      if (fd >= 0) {
-        w.tmp_root = candidate;
-        w.shards[0].fd = fd;
-        break;
-      }
-    }
-    if (errno != EEXIST || attempt > 100)
-      fail(Status::io, w.path + ": cannot create temporary " + candidate + ": " + io::errno_text(errno));
+  if (w.sharded) {
+    const io::LockedTemporary dir = io::create_locked_temporary(parent, base, true, w.path);
+    w.tmp_root = dir.path;
+    w.lock_fd = dir.fd;
+    w.drop_reservation();
+  } else {
+    // The reserved file becomes the output; a duplicate descriptor keeps its lock after the data fd is closed.
+    w.tmp_root = w.reservation.path;
+    w.shards[0].fd = w.reservation.fd;
+    w.reservation.fd = -1;
+    w.lock_fd = ::dup(w.shards[0].fd);
   }
   w.state = State::writing;
 
@@ -459,7 +478,7 @@ void Writer::commit() {
     if (existing == io::PathKind::directory || (existing != io::PathKind::missing && w.sharded)) {
       // rename() cannot replace a directory (or a file by a directory): move the old one aside under a
       // recognisable temporary name, put the new one in place, then delete the old one.
-      old_aside = io::join(parent, "." + io::base_name(w.path) + kTempMarker + "old-" + random_suffix());
+      old_aside = io::join(parent, "." + io::base_name(w.path) + kTempMarker + "old-" + io::temp_suffix());
       if (::rename(w.path.c_str(), old_aside.c_str()) != 0)
         fail(Status::io, w.path + ": cannot move the existing output aside: " + io::errno_text(errno));
     }
@@ -470,6 +489,8 @@ void Writer::commit() {
     }
     w.tmp_root.clear();
     w.state = State::committed;
+    if (w.lock_fd >= 0) ::close(w.lock_fd);
+    w.lock_fd = -1;
     if (!old_aside.empty()) io::remove_tree(old_aside);
     io::fsync_dir(parent);
   } catch (...) {

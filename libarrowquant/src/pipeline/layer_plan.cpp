@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "arrowquant/error.hpp"
+#include "arrowquant/json_util.hpp"
 
 namespace aq::pipeline {
 namespace {
@@ -38,7 +39,7 @@ bool is_norm_or_bias(const std::string& name) {
 
 bool is_embedding_or_head(const std::string& name) {
   return has_part(name, "embed") || has_part(name, "wte") || has_part(name, "lm_head") ||
-         has_part(name, "final_layer") || has_part(name, "output_proj") || lower(name).rfind("head.", 0) == 0;
+         has_part(name, "final_layer") || lower(name).rfind("head.", 0) == 0;  // not attention out-projections
 }
 
 std::vector<LayerPlan> plan_layers(const std::vector<st::TensorInfo>& tensors, const PipelineConfig& config) {
@@ -71,21 +72,25 @@ std::vector<LayerPlan> plan_layers(const std::vector<st::TensorInfo>& tensors, c
       p.keep_reason = "sensitive_layer_patterns";
     } else {
       int bits = config.bit_width;
+      std::string rule = "bit_width";
       bool matched = false;
       for (const auto& [n, b] : config.layer_bit_widths)
         if (n == t.name) {
           bits = b;
+          rule = "layer_bit_widths[" + json::quote(n) + "] (exact name)";
           matched = true;
           break;
         }
       if (!matched)
-        for (const auto& [r, b] : bit_patterns)
-          if (std::regex_search(t.name, r)) {
-            bits = b;
+        for (std::size_t k = 0; k < bit_patterns.size(); ++k)
+          if (std::regex_search(t.name, bit_patterns[k].first)) {
+            bits = bit_patterns[k].second;
+            rule = "layer_bit_widths[" + json::quote(config.layer_bit_widths[k].first) + "]";
             break;
           }
+      p.bits_rule = rule;
       if (bits == 16) {
-        p.keep_reason = "layer_bit_widths = 16";
+        p.keep_reason = rule + " = 16";
       } else {
         p.quantize = true;
         p.bits = bits;

@@ -14,6 +14,7 @@ struct LayerPlan {
   bool quantize = false;
   int bits = 0;              // planned bits (before fallback); 0 when kept
   std::string keep_reason;   // why a tensor is kept as it is ("1-D", "norm", "sensitive", "dtype I64", ...)
+  std::string bits_rule;     // which rule chose `bits`: "bit_width", "layer_bit_widths[\"KEY\"]", ...
   uint64_t rows = 0, cols = 0;
 };
 

@@ -1,6 +1,7 @@
 // quantize_model: load -> plan -> quantize (with fallback) -> time-aware phases -> write, and the report.
 #include <cstdio>
 #include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -16,6 +17,8 @@
 #include "pipeline/layer_plan.hpp"
 #include "pipeline/layer_seed.hpp"
 #include "pipeline/model_format.hpp"
+#include "pipeline/test_pause.hpp"
+#include "io/path_identity.hpp"
 
 namespace aq {
 namespace {
@@ -203,7 +206,10 @@ boost::json::object plan_for_size(const st::Reader& reader, std::vector<pipeline
     opts[best_i].level = best_to;
   }
   for (std::size_t i = 0; i < plan.size(); ++i)
-    if (plan[i].quantize) plan[i].bits = widths[opts[i].level];
+    if (plan[i].quantize) {
+      plan[i].bits = widths[opts[i].level];
+      plan[i].bits_rule = "target_model_size_mb";
+    }
   boost::json::object o;
   o["target_mb"] = config.target_model_size_mb;
   o["planned_mb"] = double(size) / (1024.0 * 1024.0);
@@ -215,14 +221,97 @@ boost::json::object plan_for_size(const st::Reader& reader, std::vector<pipeline
 
 std::string quantize_model(const std::string& input_path, const std::string& output_path,
                            const PipelineConfig& config, const ProgressFn& progress, std::string* report_on_error) {
+  if (!progress) return quantize_model_staged(input_path, output_path, config, nullptr, report_on_error);
+  // The per-tensor callback sees the quantize stage's counts; in the later stages it is asked again with the
+  // final counts (so that it can still cancel).
+  uint64_t last[4] = {0, 0, 0, 0};
+  const StageProgressFn staged = [&](RunStage stage, const std::string&, uint64_t done, uint64_t total,
+                                     uint64_t bytes_done, uint64_t bytes_total) {
+    if (stage == RunStage::quantize) {
+      if (done == 0) return true;  // the stage's start: not an event of the per-tensor callback
+      last[0] = done;
+      last[1] = total;
+      last[2] = bytes_done;
+      last[3] = bytes_total;
+    }
+    return progress(last[0], last[1], last[2], last[3]);
+  };
+  return quantize_model_staged(input_path, output_path, config, staged, report_on_error);
+}
+
+const char* run_stage_name(RunStage s) {
+  switch (s) {
+    case RunStage::quantize: return "quantize";
+    case RunStage::time_aware: return "time-aware";
+    case RunStage::write: return "write";
+  }
+  return "?";
+}
+
+std::string quantize_model_staged(const std::string& input_path, const std::string& output_path,
+                                  const PipelineConfig& config, const StageProgressFn& progress,
+                                  std::string* report_on_error) {
   const auto t_start = Clock::now();
   check_config(config);
   st::Reader reader = st::Reader::open(input_path);
+  {
+    // Before any work: the output must not be (or, as a directory, contain) the input, one of its shards or
+    // the calibration file (a replace would destroy them).
+    std::vector<io::NamedPath> inputs = {{"input", input_path}};
+    for (const auto& f : reader.files())
+      if (f != input_path) inputs.push_back({"input shard", f});
+    if (!config.calibration_file.empty()) inputs.push_back({"calibration file", config.calibration_file});
+    io::check_outputs_distinct(inputs, {{"output", output_path}});
+  }
   // Quantizing our own output again would quantize its codes and parameter tensors as if they were weights.
   if (reader.metadata().count(st::kFormatKey))
     invalid(input_path + " is already quantized by ArrowQuant (its metadata has " + st::kFormatKey +
             "); quantize the original model, or `arrowquant dequantize` this one first");
   std::vector<pipeline::LayerPlan> plan = pipeline::plan_layers(reader.tensors(), config);
+
+  const uint64_t total_tensors = plan.size();
+  const uint64_t total_bytes = reader.total_tensor_bytes();
+  // Where the run is: the stage, the item just done and the stage's counts. The callback is told after each
+  // item and asked again, unchanged, between write chunks; returning false cancels in any stage.
+  struct At {
+    RunStage stage = RunStage::quantize;
+    std::string item;
+    uint64_t done = 0, total = 0, bytes_done = 0, bytes_total = 0;
+  } at;
+  at.total = total_tensors;
+  at.bytes_total = total_bytes;
+  const std::function<bool()> cancelled = [&] {
+    return progress && !progress(at.stage, at.item, at.done, at.total, at.bytes_done, at.bytes_total);
+  };
+  auto check_cancel = [&]() {
+    if (cancelled())
+      fail(Status::cancelled, std::string("cancelled by the progress callback during the ") + run_stage_name(at.stage) +
+                                  " stage after " + std::to_string(at.done) + " of " + std::to_string(at.total) +
+                                  (at.stage == RunStage::time_aware ? " layers" : " tensors"));
+  };
+  auto enter = [&](RunStage stage, uint64_t total, uint64_t bytes_total) {
+    at.stage = stage;
+    at.item.clear();
+    at.done = at.bytes_done = 0;
+    at.total = total;
+    at.bytes_total = bytes_total;
+    check_cancel();
+  };
+  auto item_done = [&](const std::string& name, uint64_t bytes) {
+    at.item = name;
+    ++at.done;
+    at.bytes_done += bytes;
+    check_cancel();
+  };
+  auto report_progress = [&](const std::string& name, uint64_t bytes) { item_done(name, bytes); };
+
+  // The output is checked and its place held (a locked temporary) before the first tensor is quantized.
+  st::WriterOptions wo;
+  wo.max_shard_bytes = config.max_shard_size_mb * 1024 * 1024;
+  wo.overwrite = config.overwrite;
+  if (progress) wo.cancelled = cancelled;
+  st::Writer w(output_path, wo);
+  w.reserve();
 
   boost::json::object size_plan;
   if (config.target_model_size_mb > 0) size_plan = plan_for_size(reader, plan, config);
@@ -230,16 +319,6 @@ std::string quantize_model(const std::string& input_path, const std::string& out
   std::optional<pipeline::CalibrationFile> calib;
   if (!config.calibration_file.empty()) calib = pipeline::read_calibration_file(config.calibration_file);
 
-  const uint64_t total_tensors = plan.size();
-  const uint64_t total_bytes = reader.total_tensor_bytes();
-  uint64_t done_tensors = 0, done_bytes = 0;
-  auto report_progress = [&](uint64_t bytes) {
-    ++done_tensors;
-    done_bytes += bytes;
-    if (progress && !progress(done_tensors, total_tensors, done_bytes, total_bytes))
-      fail(Status::cancelled, "cancelled by the progress callback after " + std::to_string(done_tensors) + " of " +
-                                  std::to_string(total_tensors) + " tensors");
-  };
 
   // Streaming: when the quantized outputs would not fit the memory budget, keep only each tensor's decisions
   // (bits after fallback, format, statistics) in the first pass and quantize it again while writing. The result
@@ -250,6 +329,7 @@ std::string quantize_model(const std::string& input_path, const std::string& out
   const uint64_t budget = (config.max_memory_limit_mb ? config.max_memory_limit_mb : 1024) * 1024 * 1024;
   const bool two_pass = config.enable_streaming && planned_out > budget;
 
+  check_cancel();  // the quantize stage starts
   // ---- quantize every planned layer (each tensor in parallel inside the kernel) ---------------------------------
   std::vector<LayerOut> outs;
   std::vector<CalibrationStats> stats_store;
@@ -257,7 +337,7 @@ std::string quantize_model(const std::string& input_path, const std::string& out
   double t_quant = 0;
   for (const auto& p : plan) {
     if (!p.quantize) {
-      report_progress(p.tensor->nbytes);
+      report_progress(p.tensor->name, p.tensor->nbytes);
       continue;
     }
     const auto t0 = Clock::now();
@@ -320,7 +400,8 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     l.quantize_s = since(t0);
     t_quant += l.quantize_s;
     outs.push_back(std::move(l));
-    report_progress(t.nbytes);
+    report_progress(t.name, t.nbytes);
+    pipeline::pause_for_test("quantize", progress ? cancelled : std::function<bool()>());
   }
 
   // ---- time-aware parameters and the phases, layers in parallel ------------------------------------------------
@@ -341,17 +422,26 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     for (std::size_t i = 0; i < outs.size(); ++i)
       inputs.push_back(LayerInput{&stats_store[i], pipeline::layer_seed(outs[i].plan.tensor->name)});
     TimeAwareConfig ta = config.time_aware;
-    std::vector<LayerResult> results = process_layers(inputs, ta, config.num_threads);
-    for (std::size_t i = 0; i < outs.size(); ++i) outs[i].time_aware = std::move(results[i]);
+    enter(RunStage::time_aware, inputs.size(), 0);
+    pipeline::pause_for_test("time-aware", progress ? cancelled : std::function<bool()>());
+    // In batches, reporting (and asking for cancellation) between them; layers are independent (own random stream and
+    // statistics), so the batching does not change any result.
+    constexpr std::size_t kBatch = 16;
+    for (std::size_t b = 0; b < inputs.size(); b += kBatch) {
+      check_cancel();
+      const std::size_t end = std::min(inputs.size(), b + kBatch);
+      const std::vector<LayerInput> batch(inputs.begin() + long(b), inputs.begin() + long(end));
+      std::vector<LayerResult> results = process_layers(batch, ta, config.num_threads);
+      for (std::size_t i = 0; i < results.size(); ++i) outs[b + i].time_aware = std::move(results[i]);
+      at.done = end - 1;
+      item_done(outs[end - 1].plan.tensor->name, 0);
+    }
   }
   const double t_time_aware = since(t_ta0);
 
   // ---- write -----------------------------------------------------------------------------------------------
+  enter(RunStage::write, total_tensors, total_bytes);
   const auto t_w0 = Clock::now();
-  st::WriterOptions wo;
-  wo.max_shard_bytes = config.max_shard_size_mb * 1024 * 1024;
-  wo.overwrite = true;
-  st::Writer w(output_path, wo);
   w.set_metadata(st::kFormatKey, st::kFormatVersion);
   w.set_metadata(st::kVersionKey, std::to_string(AQ_VERSION_MAJOR) + "." + std::to_string(AQ_VERSION_MINOR) + "." +
                                       std::to_string(AQ_VERSION_PATCH));
@@ -385,11 +475,18 @@ std::string quantize_model(const std::string& input_path, const std::string& out
   }
   w.begin();
   oi = 0;
+  bool paused = false;
   for (const auto& p : plan) {
+    if (!paused && w.bytes_written() > 0) {  // the temporary holds data: the point a signal test wants
+      pipeline::pause_for_test("write", progress ? cancelled : std::function<bool()>());
+      paused = true;
+      check_cancel();
+    }
     const st::TensorInfo& t = *p.tensor;
     if (!p.quantize) {
       if (t.nbytes) w.write(t.name, reader.data(t), t.nbytes);
       reader.release(t);
+      item_done(t.name, t.nbytes);
       continue;
     }
     if (two_pass) {
@@ -408,6 +505,7 @@ std::string quantize_model(const std::string& input_path, const std::string& out
       std::vector<uint8_t>().swap(outs[oi].q.codes);  // written: release early
     }
     ++oi;
+    item_done(t.name, t.nbytes);
   }
   const auto t_c0 = Clock::now();
   w.commit();  // fsync of the file(s), rename, fsync of the directory
@@ -426,6 +524,11 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     rep["config"] = ec ? boost::json::value(nullptr) : cfg;
   }
   rep["streaming_two_pass"] = two_pass;
+  {
+    boost::json::array notes;
+    for (const auto& n : w.notes()) notes.push_back(boost::json::string(n));
+    rep["recovered_temporaries"] = std::move(notes);
+  }
   if (config.target_model_size_mb > 0) rep["size_plan"] = size_plan;
   rep["calibration_source"] = !config.enable_time_aware ? "none (time-aware parameters off)"
                               : calib ? "recorded file " + config.calibration_file +
@@ -447,6 +550,7 @@ std::string quantize_model(const std::string& input_path, const std::string& out
     boost::json::object o = tensor_meta(l, t.shape, st::dtype_name(t.dtype));
     o["name"] = t.name;
     o["bits_planned"] = l.plan.bits;
+    o["bits_rule"] = l.plan.bits_rule + (l.fallback.empty() ? "" : ", then min_accuracy fallback");
     o["below_min_accuracy"] = l.below_min_accuracy;
     const uint64_t after = l.q.rows * l.q.row_bytes + l.q.param_bytes();
     o["bytes_before"] = t.nbytes;

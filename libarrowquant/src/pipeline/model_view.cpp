@@ -10,6 +10,7 @@
 #include "arrowquant/fp16.hpp"
 #include "arrowquant/json_util.hpp"
 #include "arrowquant/pipeline.hpp"
+#include "io/path_identity.hpp"
 #include "arrowquant/safetensors.hpp"
 #include "pipeline/model_format.hpp"
 
@@ -166,9 +167,19 @@ void ModelView::read(const std::string& name, DType dtype, void* dst, uint64_t d
 void export_dequantized(const std::string& quantized_path, const std::string& output_path, DType dtype) {
   ModelView v = ModelView::open(quantized_path);
   const st::Reader& r = v.reader();
+  {
+    std::vector<io::NamedPath> inputs = {{"input", quantized_path}};
+    for (const auto& f : r.files())
+      if (f != quantized_path) inputs.push_back({"input shard", f});
+    io::check_outputs_distinct(inputs, {{"output", output_path}});
+  }
+  if (!r.metadata().count(st::kFormatKey))
+    invalid(quantized_path + " is not an ArrowQuant output (its metadata has no " + st::kFormatKey +
+            "): there is nothing to dequantize; it already is a plain model");
   st::WriterOptions wo;
   wo.overwrite = true;
   st::Writer w(output_path, wo);
+  w.reserve();  // the output path is checked before any tensor is dequantized
   for (const auto& [k, val] : r.metadata())
     if (k.rfind("arrowquant.tensor.", 0) != 0 && k != st::kFormatKey) w.set_metadata(k, val);
   const st::DType sd = dtype == DType::f32 ? st::DType::F32 : dtype == DType::f16 ? st::DType::F16 : st::DType::BF16;
@@ -200,6 +211,9 @@ void export_dequantized(const std::string& quantized_path, const std::string& ou
 std::string compare_models(const std::string& original_path, const std::string& quantized_path) {
   st::Reader orig = st::Reader::open(original_path);
   ModelView q = ModelView::open(quantized_path);
+  if (!q.reader().metadata().count(st::kFormatKey))
+    invalid(quantized_path + " is not an ArrowQuant output (its metadata has no " + st::kFormatKey +
+            "): there are no quantized tensors to compare; pass the quantized model as the second argument");
   boost::json::array layers;
   double sse = 0, energy = 0, recon = 0, dot = 0, max_abs = 0;
   uint64_t count = 0;

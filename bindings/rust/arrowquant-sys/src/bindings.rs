@@ -1086,8 +1086,10 @@ pub struct aq_report {
 pub struct aq_model {
     _unused: [u8; 0],
 }
-/** Progress callback: called on the calling thread after each tensor. Return non-zero to cancel (the call then
-  returns AQ_ERR_CANCELLED and nothing is left under the output name).*/
+/** Progress callback: called on the calling thread after each tensor, then again with unchanged (final) counts
+  between the layers of the time-aware step and the chunks of the write. Return non-zero to cancel, in any of
+  these stages (the call then returns AQ_ERR_CANCELLED, its temporaries are removed and nothing is left under
+  the output name).*/
 pub type aq_progress_fn = ::std::option::Option<
     unsafe extern "C" fn(
         user_data: *mut ::std::os::raw::c_void,
@@ -1101,6 +1103,12 @@ unsafe extern "C" {
     /** Quantize a model. input_path: a .safetensors file, a *.safetensors.index.json, or a directory holding either.
   output_path: the quantized file (or a directory of shards above max_shard_size_mb); written atomically.
   An input that is itself an ArrowQuant output (arrowquant.format in its metadata) is AQ_ERR_INVALID_ARGUMENT.
+  Before any work: an output_path that is the input, one of its shards or the calibration file (compared by
+  device and inode: hard links and symlinks included), or an existing directory holding the input, is
+  AQ_ERR_INVALID_ARGUMENT naming both; an existing output is replaced unless the config key "overwrite" is
+  false (then AQ_ERR_INVALID_ARGUMENT); the output's temporary is created at once (a missing or non-directory
+  parent is AQ_ERR_IO before the first tensor). Temporaries of an interrupted earlier run writing the same
+  output that no process holds locked are removed (listed in the report's "recovered_temporaries").
   config may be NULL (defaults: the local profile). progress may be NULL. report may be NULL; otherwise *report
   receives the quality report (free with aq_report_free), also on AQ_ERR_QUALITY.*/
     pub fn aq_quantize_model(
@@ -1108,6 +1116,38 @@ unsafe extern "C" {
         output_path: *const ::std::os::raw::c_char,
         config: *const aq_config,
         progress: aq_progress_fn,
+        user_data: *mut ::std::os::raw::c_void,
+        report: *mut *mut aq_report,
+    ) -> aq_status;
+}
+pub const AQ_RUN_QUANTIZE: aq_run_stage = 0;
+pub const AQ_RUN_TIME_AWARE: aq_run_stage = 1;
+pub const AQ_RUN_WRITE: aq_run_stage = 2;
+/// The stages of aq_quantize_model_staged, in the order they run.
+pub type aq_run_stage = ::std::os::raw::c_uint;
+/** Stage-aware progress callback: called on the calling thread when a stage starts (item "" and done 0), after
+  each item (item names it), and again unchanged between chunks of the write. done/total count the items of
+  the stage, bytes_done/bytes_total their bytes. item is valid during the call only. Return non-zero to cancel
+  in any stage (the call then returns AQ_ERR_CANCELLED, its temporaries are removed, nothing is left under the
+  output name).*/
+pub type aq_run_progress_fn = ::std::option::Option<
+    unsafe extern "C" fn(
+        user_data: *mut ::std::os::raw::c_void,
+        stage: aq_run_stage,
+        item: *const ::std::os::raw::c_char,
+        done: u64,
+        total: u64,
+        bytes_done: u64,
+        bytes_total: u64,
+    ) -> ::std::os::raw::c_int,
+>;
+unsafe extern "C" {
+    /// aq_quantize_model with a stage-aware progress callback (progress may be NULL); otherwise identical.
+    pub fn aq_quantize_model_staged(
+        input_path: *const ::std::os::raw::c_char,
+        output_path: *const ::std::os::raw::c_char,
+        config: *const aq_config,
+        progress: aq_run_progress_fn,
         user_data: *mut ::std::os::raw::c_void,
         report: *mut *mut aq_report,
     ) -> aq_status;
@@ -1122,7 +1162,8 @@ unsafe extern "C" {
 }
 unsafe extern "C" {
     /** Write a quantized model back as a plain safetensors file of dtype (every quantized tensor dequantized,
-  every other tensor copied).*/
+  every other tensor copied). A model that is not an ArrowQuant output, or an output_path that is the input or
+  one of its shards, is AQ_ERR_INVALID_ARGUMENT naming the file; an existing output is replaced.*/
     pub fn aq_export_dequantized(
         quantized_path: *const ::std::os::raw::c_char,
         output_path: *const ::std::os::raw::c_char,

@@ -83,7 +83,10 @@ pub mod timeaware;
 
 pub use config::{config_keys, config_schema_json, Config, ConfigRef};
 pub use error::{Error, Result, Status};
-pub use pipeline::{compare_models, export_dequantized, quantize_model, write_demo_model, Model, Progress, Report};
+pub use pipeline::{
+    compare_models, export_dequantized, quantize_model, quantize_model_staged, write_demo_model, Model, Progress,
+    Report, RunStage, StageProgress,
+};
 pub use report::{accuracy_study, baseline_metrics, html_report, html_report_write};
 pub use tensor::{quantize, quantize_u16, DType, ErrorStats, Format, Mode, QuantizeOptions, Quantized, QuantizedInfo};
 

@@ -138,6 +138,106 @@ pub fn quantize_model(
     }
 }
 
+/// A stage of [`quantize_model_staged`], in the order they run (`aq_run_stage`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunStage {
+    /// Items are the input's tensors (quantized or kept).
+    Quantize,
+    /// Items are the quantized layers (time-aware parameters and phases); bytes are 0.
+    TimeAware,
+    /// Items are the tensors written to the output.
+    Write,
+    /// A stage added by a newer library.
+    Other(u32),
+}
+
+/// Stage-aware progress of [`quantize_model_staged`]: at each stage's start (`done` 0, `item` empty), after each
+/// item (named by `item`), and again unchanged between write chunks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StageProgress<'a> {
+    pub stage: RunStage,
+    pub item: &'a str,
+    pub done: u64,
+    pub total: u64,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+struct StageCallback<'a> {
+    f: &'a mut dyn FnMut(StageProgress<'_>) -> ControlFlow<()>,
+    panic: Option<Box<dyn Any + Send>>,
+}
+
+// As progress_trampoline: a panic is caught, cancels the call and resumes after the library returned.
+unsafe extern "C" fn stage_trampoline(
+    user_data: *mut c_void,
+    stage: sys::aq_run_stage,
+    item: *const c_char,
+    done: u64,
+    total: u64,
+    bytes_done: u64,
+    bytes_total: u64,
+) -> c_int {
+    let cb = &mut *(user_data as *mut StageCallback<'_>);
+    let stage = match stage {
+        sys::AQ_RUN_QUANTIZE => RunStage::Quantize,
+        sys::AQ_RUN_TIME_AWARE => RunStage::TimeAware,
+        sys::AQ_RUN_WRITE => RunStage::Write,
+        other => RunStage::Other(other),
+    };
+    let item = if item.is_null() { "" } else { std::ffi::CStr::from_ptr(item).to_str().unwrap_or("") };
+    let p = StageProgress { stage, item, done, total, bytes_done, bytes_total };
+    match catch_unwind(AssertUnwindSafe(|| (cb.f)(p))) {
+        Ok(ControlFlow::Continue(())) => 0,
+        Ok(ControlFlow::Break(())) => 1,
+        Err(payload) => {
+            cb.panic = Some(payload);
+            1
+        }
+    }
+}
+
+/// [`quantize_model`] with stage-aware progress (`aq_quantize_model_staged`): `progress` sees the quantize,
+/// time-aware and write stages with the current tensor; returning [`ControlFlow::Break`] cancels in any stage.
+pub fn quantize_model_staged(
+    input: impl AsRef<Path>,
+    output: impl AsRef<Path>,
+    config: Option<&Config>,
+    progress: &mut dyn FnMut(StageProgress<'_>) -> ControlFlow<()>,
+) -> Result<Report> {
+    let input = c_path("input path", input.as_ref())?;
+    let output = c_path("output path", output.as_ref())?;
+    let config_ptr = config.map_or(ptr::null(), |c| c.as_ptr());
+    let mut report: *mut sys::aq_report = ptr::null_mut();
+    let mut cb = StageCallback { f: progress, panic: None };
+    // SAFETY: valid C strings, optional config handle, out-pointer; user_data points to `cb`, which outlives the
+    // call; the callback runs on this thread only.
+    let status = unsafe {
+        sys::aq_quantize_model_staged(
+            input.as_ptr(),
+            output.as_ptr(),
+            config_ptr,
+            Some(stage_trampoline),
+            (&mut cb as *mut StageCallback<'_>).cast(),
+            &mut report,
+        )
+    };
+    let result = check(status);
+    let report = Report::from_raw(report);
+    if let Some(payload) = cb.panic {
+        drop(report);
+        resume_unwind(payload);
+    }
+    match result {
+        Ok(()) => report
+            .ok_or_else(|| Error::new(Status::Internal, "aq_quantize_model_staged returned AQ_OK without a report")),
+        Err(e) => {
+            let json = report.as_ref().and_then(|r| r.json().ok()).map(str::to_owned);
+            Err(e.with_report(json))
+        }
+    }
+}
+
 /// Compares an original model with its quantized version (`aq_compare_models`): per-layer cosine, SQNR, MSE, max
 /// error and totals.
 pub fn compare_models(original: impl AsRef<Path>, quantized: impl AsRef<Path>) -> Result<Report> {

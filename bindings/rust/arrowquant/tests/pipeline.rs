@@ -202,3 +202,37 @@ fn quality_failure_carries_the_report_in_the_error() {
     let report: serde_json::Value = serde_json::from_str(e.report_json().expect("report attached")).unwrap();
     assert!(report.is_object());
 }
+
+#[test]
+fn staged_progress_sees_every_stage_in_order_and_can_cancel_the_write() {
+    use arrowquant::{quantize_model_staged, RunStage};
+    let dir = scratch("pipeline_staged");
+    let (input, _) = small_model(&dir);
+    let output = dir.join("staged.safetensors");
+    let mut stages: Vec<RunStage> = Vec::new();
+    let mut named_items = 0;
+    quantize_model_staged(&input, &output, None, &mut |p| {
+        if stages.last() != Some(&p.stage) {
+            assert_eq!((p.done, p.item), (0, ""), "a stage starts with done 0 and no item");
+            stages.push(p.stage);
+        } else if p.done > 0 && !p.item.is_empty() {
+            named_items += 1;
+        }
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(stages, vec![RunStage::Quantize, RunStage::TimeAware, RunStage::Write]);
+    assert!(named_items > 0);
+
+    let cancelled = dir.join("staged-cancelled.safetensors");
+    let e = quantize_model_staged(&input, &cancelled, None, &mut |p| {
+        if p.stage == RunStage::Write && p.done == 1 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .unwrap_err();
+    assert_eq!(e.status(), Status::Cancelled, "{e}");
+    assert!(!cancelled.exists());
+}
