@@ -87,6 +87,12 @@ void print_quantize_summary(const bj::value& rep, std::optional<double> model_pa
   } else if (sa) {
     row("smoothness", fixed(*sa, 4) + " (Markov smoothness score, mean over layers)");
   }
+  if (auto syn = number_at(rep, "totals.synthetic_calibration_layers"); syn && *syn > 0) {
+    auto ql = number_at(rep, "totals.quantized_tensors");
+    row("calibration", "synthetic: " + fixed(*syn, 0) + (ql ? " of " + fixed(*ql, 0) : std::string()) +
+                           " layers use the data-free simulation, so their activation parameters and smoothness "
+                           "describe the simulation, not this model (record one: --calibration FILE)");
+  }
   if (fallbacks) row("fallback", std::to_string(fallbacks) + " layers got more bits to reach min_accuracy");
   if (below) row("warning", std::to_string(below) + " layers stay below min_accuracy even at 8 bits");
 }
