@@ -48,7 +48,18 @@ bool ActQuantize(const float* HWY_RESTRICT x, size_t n, float scale, float zero_
   const auto vscale = hn::Set(d, scale), vzp = hn::Set(d, zero_point), vlevels = hn::Set(d, levels);
   const auto zero = hn::Zero(d);
   auto vbad = hn::Zero(d);  // x * 0 is NaN exactly for NaN and infinite x
+  auto vbad2 = hn::Zero(d);
   size_t i = 0;
+  // Two vectors per iteration with their own NaN accumulators (independent chains); lanes are independent, so
+  // the unrolling cannot change a result.
+  for (; i + 2 * N <= n; i += 2 * N) {
+    const auto w0 = hn::LoadU(d, x + i), w1 = hn::LoadU(d, x + i + N);
+    vbad = hn::Add(vbad, hn::Mul(w0, zero));
+    vbad2 = hn::Add(vbad2, hn::Mul(w1, zero));
+    hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, ActCode(d, w0, vscale, vzp, vlevels))), du8, codes + i);
+    hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, ActCode(d, w1, vscale, vzp, vlevels))), du8, codes + i + N);
+  }
+  vbad = hn::Add(vbad, vbad2);
   for (; i + N <= n; i += N) {
     const auto w = hn::LoadU(d, x + i);
     vbad = hn::Add(vbad, hn::Mul(w, zero));
