@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <set>
 #include <string>
@@ -277,4 +278,69 @@ BOOST_AUTO_TEST_CASE(table_boundaries_are_exact_at_the_largest_num_timesteps) {
   BOOST_TEST(aq_model_activation_params(m, kQ, T - 1, &s, nullptr, nullptr) == AQ_OK);
   BOOST_TEST(aq_model_activation_params(m, kQ, T, &s, nullptr, nullptr) == AQ_ERR_INVALID_ARGUMENT);
   aq_model_free(m);
+}
+
+namespace {
+
+// A copy of a quantized file with tensor_name's tg_params table and metadata changed by the two callbacks.
+template <class EditTable, class EditMeta>
+void rewrite(const std::string& in, const std::string& out, const std::string& tensor_name, EditTable edit_table,
+             EditMeta edit_meta) {
+  aq::st::Reader r = aq::st::Reader::open(in);
+  aq::st::WriterOptions wo;
+  wo.overwrite = true;
+  aq::st::Writer w(out, wo);
+  for (const auto& [k, v] : r.metadata())
+    w.set_metadata(k, k == "arrowquant.tensor." + tensor_name ? edit_meta(v) : v);
+  for (const auto& t : r.tensors()) w.declare(t.name, t.dtype, t.shape);
+  w.begin();
+  for (const auto& t : r.tensors()) {
+    std::vector<uint8_t> bytes(t.nbytes);
+    r.read(t, 0, bytes.data(), t.nbytes);
+    if (t.name == tensor_name + ".tg_params") edit_table(reinterpret_cast<float*>(bytes.data()));
+    w.write(t.name, bytes.data(), bytes.size());
+  }
+  w.commit();
+}
+
+std::string replace_once(std::string s, const std::string& from, const std::string& to) {
+  const auto at = s.find(from);
+  BOOST_REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(malformed_tables_and_old_metadata_are_format_errors_naming_the_tensor) {
+  aqtest::TempDir d("lookup");
+  write_model(d / "in.safetensors");
+  quantize(d / "in.safetensors", d / "out.safetensors", config_with({{"group_size", "64"}}));
+  auto keep = [](std::string m) { return m; };
+  struct Case {
+    const char* what;
+    std::function<void(float*)> table;
+    std::function<std::string(std::string)> meta;
+  };
+  const Case cases[] = {
+      {"negative scale", [](float* t) { t[4 * 3 + 2] = -1.0f; }, keep},
+      {"NaN zero point", [](float* t) { t[4 * 1 + 3] = std::numeric_limits<float>::quiet_NaN(); }, keep},
+      {"gap between groups", [](float* t) { t[4 * 2 + 0] += 1.0f; }, keep},
+      {"last group short of num_timesteps", [](float* t) { t[4 * 9 + 1] -= 1.0f; }, keep},
+      {"no activation_bits (an older file)", [](float*) {},
+       [](std::string m) { return replace_once(m, "\"activation_bits\":8,", ""); }},
+      {"activation_bits out of range", [](float*) {},
+       [](std::string m) { return replace_once(m, "\"activation_bits\":8", "\"activation_bits\":40"); }},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.what) {
+      rewrite(d / "out.safetensors", d / "bad.safetensors", kQ, c.table, c.meta);
+      aq_model* m = open(d / "bad.safetensors");
+      float s = 0;
+      BOOST_TEST(aq_model_activation_params(m, kQ, 0, &s, nullptr, nullptr) == AQ_ERR_FORMAT);
+      BOOST_TEST(std::string(aq_last_error_message()).find(kQ) != std::string::npos);
+      // The other tensors are unaffected.
+      BOOST_TEST(aq_model_activation_params(m, kK, 0, &s, nullptr, nullptr) == AQ_OK);
+      aq_model_free(m);
+    }
+  }
 }
