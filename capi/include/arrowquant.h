@@ -256,7 +256,8 @@ AQ_API aq_status aq_calib_stats_set_samples(aq_calib_stats* stats, uint64_t time
                                             uint64_t src_count);
 /** Data-free calibration: simulates the forward diffusion x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps for
  *  config's num_timesteps, beta_schedule, beta_start, beta_end, calibration_data_std and calibration_samples;
- *  mean/std in closed form, min/max from the simulated samples. Deterministic in seed (use a per-layer value). */
+ *  mean/std in closed form, min/max from the simulated samples. Deterministic in seed (aq_quantize_model uses one
+ *  value for every layer, so layers with the same statistics get the same parameters). */
 AQ_API aq_status aq_calib_stats_data_free(const aq_timeaware_config* config, uint64_t seed, aq_calib_stats** out);
 /** Number of timesteps T. 0 for NULL. */
 AQ_API uint64_t aq_calib_stats_num_timesteps(const aq_calib_stats* stats);
@@ -464,7 +465,7 @@ typedef struct aq_layer_result aq_layer_result;
 /** Time-aware parameters of one layer: params from stats (config's num_time_groups, activation_bits) ->
  *  Phase 1 validation -> Phase 2 smoothing -> Phase 3 optimization -> validation again, each phase per its
  *  config switch (validation on, smoothing and optimization off by default). seed selects the data drawn from
- *  statistics (use a per-layer value). */
+ *  statistics (aq_quantize_model uses one value for every layer). */
 AQ_API aq_status aq_timeaware_layer(const aq_calib_stats* stats, const aq_timeaware_config* config, uint64_t seed,
                                     aq_layer_result** out);
 /** View of the final parameters (valid until the result is freed). */

@@ -341,7 +341,8 @@ unsafe extern "C" {
 unsafe extern "C" {
     /** Data-free calibration: simulates the forward diffusion x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps for
   config's num_timesteps, beta_schedule, beta_start, beta_end, calibration_data_std and calibration_samples;
-  mean/std in closed form, min/max from the simulated samples. Deterministic in seed (use a per-layer value).*/
+  mean/std in closed form, min/max from the simulated samples. Deterministic in seed (aq_quantize_model uses one
+  value for every layer, so layers with the same statistics get the same parameters).*/
     pub fn aq_calib_stats_data_free(
         config: *const aq_timeaware_config,
         seed: u64,
@@ -847,7 +848,7 @@ unsafe extern "C" {
     /** Time-aware parameters of one layer: params from stats (config's num_time_groups, activation_bits) ->
   Phase 1 validation -> Phase 2 smoothing -> Phase 3 optimization -> validation again, each phase per its
   config switch (validation on, smoothing and optimization off by default). seed selects the data drawn from
-  statistics (use a per-layer value).*/
+  statistics (aq_quantize_model uses one value for every layer).*/
     pub fn aq_timeaware_layer(
         stats: *const aq_calib_stats,
         config: *const aq_timeaware_config,
