@@ -39,6 +39,13 @@ HWY_INLINE V ActCode(D d, V w, V vscale, V vzp, V vlevels) {
   return hn::IfThenElse(hn::Lt(vlevels, lo), vlevels, lo);
 }
 
+// The code as integers for the U8 store. A NaN input (the call fails for it) gives a NaN code, whose conversion is
+// undefined on emulated targets: such lanes become 0 first.
+template <class D, class V>
+HWY_INLINE V FiniteCode(D d, V q) {
+  return hn::IfThenElseZero(hn::Eq(q, q), q);
+}
+
 bool ActQuantize(const float* HWY_RESTRICT x, size_t n, float scale, float zero_point, float levels,
                  uint8_t* HWY_RESTRICT codes) {
   const hn::ScalableTag<float> d;
@@ -56,20 +63,22 @@ bool ActQuantize(const float* HWY_RESTRICT x, size_t n, float scale, float zero_
     const auto w0 = hn::LoadU(d, x + i), w1 = hn::LoadU(d, x + i + N);
     vbad = hn::Add(vbad, hn::Mul(w0, zero));
     vbad2 = hn::Add(vbad2, hn::Mul(w1, zero));
-    hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, ActCode(d, w0, vscale, vzp, vlevels))), du8, codes + i);
-    hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, ActCode(d, w1, vscale, vzp, vlevels))), du8, codes + i + N);
+    hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, FiniteCode(d, ActCode(d, w0, vscale, vzp, vlevels)))), du8, codes + i);
+    hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, FiniteCode(d, ActCode(d, w1, vscale, vzp, vlevels)))), du8, codes + i + N);
   }
   vbad = hn::Add(vbad, vbad2);
   for (; i + N <= n; i += N) {
     const auto w = hn::LoadU(d, x + i);
     vbad = hn::Add(vbad, hn::Mul(w, zero));
-    const auto q = ActCode(d, w, vscale, vzp, vlevels);
+    const auto q = FiniteCode(d, ActCode(d, w, vscale, vzp, vlevels));
     hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, q)), du8, codes + i);
   }
   float bad = hn::GetLane(hn::SumOfLanes(d, vbad));
   for (; i < n; ++i) {
     bad = bad + x[i] * 0.0f;
-    codes[i] = static_cast<uint8_t>(ActCodeScalar(x[i], scale, zero_point, levels));
+    // A NaN code would be undefined in the conversion; the call fails for it anyway (bad), so write 0.
+    const float c = ActCodeScalar(x[i], scale, zero_point, levels);
+    codes[i] = c == c ? static_cast<uint8_t>(c) : 0;
   }
   return bad == 0.0f;
 }
