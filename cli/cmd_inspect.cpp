@@ -1,7 +1,9 @@
 // arrowquant inspect FILE [--json]: tensors, dtypes, shapes, bits, sizes and metadata of a model (input or
 // quantized), from aq_model_info.
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -93,11 +95,79 @@ void print_human(const std::string& path, const bj::value& info) {
   table.print(stdout);
 }
 
+// --time-aware[=LAYER]: the per-layer activation parameter tables (aq_model_activation_json). Without LAYER,
+// every quantized tensor that has them.
+int print_time_aware(const std::string& path, aq_model* model, const std::string& layer, bool json) {
+  std::vector<std::string> names;
+  if (!layer.empty()) {
+    names.push_back(layer);
+  } else {
+    for (uint64_t i = 0; i < aq_model_tensor_count(model); ++i) {
+      const char* n = nullptr;
+      check(aq_model_tensor_name(model, i, &n));
+      if (aq_model_activation_info(model, n, nullptr, nullptr, nullptr, nullptr) == AQ_OK) names.push_back(n);
+    }
+  }
+  bj::array tables;
+  std::string raw;  // the library's texts as they are (its number format), for --json
+  for (const auto& n : names) {
+    const char* data = nullptr;
+    uint64_t bytes = 0;
+    check(aq_model_activation_json(model, n.c_str(), &data, &bytes));
+    raw += (raw.empty() ? "" : ",") + std::string(data, bytes);
+    if (!json) tables.push_back(parse_json(std::string(data, bytes), "time-aware table"));
+  }
+  if (json) {
+    std::printf("{\"model\":%s,\"time_aware\":[%s]}\n", bj::serialize(bj::value(path)).c_str(), raw.c_str());
+    return kExitOk;
+  }
+  std::printf("model: %s\n", path.c_str());
+  if (tables.empty()) std::printf("no tensor has time-aware activation parameters\n");
+  for (const auto& t : tables) {
+    const bool synthetic = at_path(t, "synthetic") && at_path(t, "synthetic")->is_bool() && at_path(t, "synthetic")->get_bool();
+    std::printf("\n%s (input of %s): %s calibration%s, %s-bit activations, %s timesteps (index 0 = clean end)\n",
+                string_at(t, "tensor").value_or("?").c_str(), string_at(t, "module").value_or("?").c_str(),
+                string_at(t, "calibration_source").value_or("?").c_str(),
+                synthetic ? " (synthetic: describes the simulation, not the model)" : "",
+                fixed(number_at(t, "activation_bits").value_or(0), 0).c_str(),
+                fixed(number_at(t, "num_timesteps").value_or(0), 0).c_str());
+    Table table({"GROUP", "TIMESTEPS", "SCALE", "ZERO_POINT", "INT_ZERO_POINT"}, {true, false, true, true, true});
+    if (const bj::value* gs = at_path(t, "groups"); gs && gs->is_array()) {
+      std::size_t g = 0;
+      for (const auto& row : gs->get_array()) {
+        char scale[32], zp[32];
+        std::snprintf(scale, sizeof scale, "%.9g", number_at(row, "scale").value_or(0));
+        std::snprintf(zp, sizeof zp, "%.9g", number_at(row, "zero_point").value_or(0));
+        table.add({std::to_string(g++),
+                   "[" + fixed(number_at(row, "start").value_or(0), 0) + ", " + fixed(number_at(row, "end").value_or(0), 0) + ")",
+                   scale, zp, fixed(number_at(row, "integer_zero_point").value_or(0), 0)});
+      }
+    }
+    table.print(stdout);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_inspect(int argc, char** argv, int first) {
   const std::vector<OptionSpec> specs = {{"json", {}, false}};
-  ParsedArgs args = parse_args("inspect", argc, argv, first, specs, 1, 1, {"FILE"});
+  // --time-aware takes an optional value (--time-aware=LAYER), which the option parser does not model: take it
+  // out of the arguments first.
+  std::vector<char*> rest(argv, argv + argc);
+  std::optional<std::string> time_aware;
+  for (std::size_t i = static_cast<std::size_t>(first); i < rest.size();) {
+    const std::string a = rest[i];
+    if (a == "--") break;
+    if (a == "--time-aware" || a.rfind("--time-aware=", 0) == 0) {
+      time_aware = a.size() > 12 ? a.substr(13) : std::string();
+      if (a.size() > 12 && time_aware->empty()) throw UsageError("inspect", "--time-aware= needs a LAYER name");
+      rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+  ParsedArgs args = parse_args("inspect", static_cast<int>(rest.size()), rest.data(), first, specs, 1, 1, {"FILE"});
   if (args.help) {
     std::fputs(kInspectHelp, stdout);
     return kExitOk;
@@ -106,6 +176,7 @@ int run_inspect(int argc, char** argv, int first) {
   aq_model* raw = nullptr;
   check(aq_model_open(path.c_str(), &raw));
   ModelPtr model(raw);
+  if (time_aware) return print_time_aware(path, model.get(), *time_aware, args.has("json"));
 
   const char* data = nullptr;
   uint64_t bytes = 0;

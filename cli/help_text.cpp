@@ -114,7 +114,7 @@ including a flag value the configuration rejects (e.g. --bits 3); 130 / 143 canc
 )";
 
 const char* const kInspectHelp =
-    R"(Usage: arrowquant inspect FILE [--json]
+    R"(Usage: arrowquant inspect FILE [--json] [--time-aware[=LAYER]]
 
 Print the metadata of a model, a count line (tensors, quantized tensors, parameters, stored size) and a
 table of its tensors with dtype, shape, bits, parameter format, group size, number of time groups and
@@ -123,9 +123,16 @@ where each quantized tensor is listed once under its original name, dtype and sh
 
 Options:
   --json       print the library's JSON description of the model instead of the table
+  --time-aware[=LAYER]
+               print the time-aware activation parameters of every quantized tensor that has them (or of
+               LAYER, a quantized tensor's name): the module whose input they quantize, calibration source
+               (synthetic when data-free), activation bits, num_timesteps, and per time group the timestep
+               range [start, end), scale, zero point and integer zero point (rounded half to even, clamped to
+               the code range). With --json: {"model", "time_aware": [aq_model_activation_json per tensor]}
   -h, --help   show this help and exit
 
-Exit status: 0 success; 1 the file cannot be opened or is malformed; 2 usage error.
+Exit status: 0 success; 1 the file cannot be opened or is malformed, or LAYER has no time-aware parameters
+(AQ_ERR_INVALID_ARGUMENT); 2 usage error.
 )";
 
 const char* const kDequantizeHelp =

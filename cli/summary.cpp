@@ -146,6 +146,12 @@ void print_quantize_summary(const bj::value& rep, std::optional<double> model_pa
     row("smoothness", fixed(*sa, 4) + " (Markov smoothness score, mean over layers)");
   }
   print_bits_and_format(rep, model_params, row);
+  if (auto syn = number_at(rep, "totals.synthetic_calibration_layers"); syn && *syn > 0) {
+    auto ql = number_at(rep, "totals.quantized_tensors");
+    row("calibration", "synthetic: " + fixed(*syn, 0) + (ql ? " of " + fixed(*ql, 0) : std::string()) +
+                           " layers use the data-free simulation, so their activation parameters and smoothness "
+                           "describe the simulation, not this model (record one: --calibration FILE)");
+  }
   if (fallbacks) {
     std::string text = std::to_string(fallbacks) + " layers got more bits to reach min_accuracy: ";
     for (std::size_t i = 0; i < fallback_names.size(); ++i) {

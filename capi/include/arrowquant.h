@@ -256,7 +256,8 @@ AQ_API aq_status aq_calib_stats_set_samples(aq_calib_stats* stats, uint64_t time
                                             uint64_t src_count);
 /** Data-free calibration: simulates the forward diffusion x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps for
  *  config's num_timesteps, beta_schedule, beta_start, beta_end, calibration_data_std and calibration_samples;
- *  mean/std in closed form, min/max from the simulated samples. Deterministic in seed (use a per-layer value). */
+ *  mean/std in closed form, min/max from the simulated samples. Deterministic in seed (aq_quantize_model uses one
+ *  value for every layer, so layers with the same statistics get the same parameters). */
 AQ_API aq_status aq_calib_stats_data_free(const aq_timeaware_config* config, uint64_t seed, aq_calib_stats** out);
 /** Number of timesteps T. 0 for NULL. */
 AQ_API uint64_t aq_calib_stats_num_timesteps(const aq_calib_stats* stats);
@@ -464,7 +465,7 @@ typedef struct aq_layer_result aq_layer_result;
 /** Time-aware parameters of one layer: params from stats (config's num_time_groups, activation_bits) ->
  *  Phase 1 validation -> Phase 2 smoothing -> Phase 3 optimization -> validation again, each phase per its
  *  config switch (validation on, smoothing and optimization off by default). seed selects the data drawn from
- *  statistics (use a per-layer value). */
+ *  statistics (aq_quantize_model uses one value for every layer). */
 AQ_API aq_status aq_timeaware_layer(const aq_calib_stats* stats, const aq_timeaware_config* config, uint64_t seed,
                                     aq_layer_result** out);
 /** View of the final parameters (valid until the result is freed). */
@@ -692,6 +693,71 @@ AQ_API aq_status aq_html_report_write(const char* quality_report_json, const cha
  *  "error_curve", ...}], ...}). Deterministic for any thread count. */
 AQ_API aq_status aq_accuracy_study(const char* model_path, const aq_config* config, const char* options_json,
                                    aq_report** out);
+
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Time-aware parameters at inference: timestep mapping, lookup, activation quantization (docs/time-aware.md).
+ *
+ * A quantized tensor NAME with time-aware parameters stores G groups (NAME.tg_params) over num_timesteps
+ * timestep indices; index 0 is the clean end of the diffusion and num_timesteps - 1 the noise end, so a sampler
+ * walks the indices downwards. Before each network evaluation at sampler time t (a Heun-type sampler evaluates
+ * twice per step: each evaluation uses its own t), an engine maps t to an index with aq_timestep_index on the
+ * tensor's num_timesteps, reads (scale, zero_point, bits) with aq_model_activation_params and quantizes the
+ * tensor's input with them. The recorder of calibration files uses the same mapping, so a sampler with any number
+ * of steps reads parameters recorded with any other.
+ * ------------------------------------------------------------------------------------------------------------- */
+/** The timestep index of continuous sampler time t on an axis whose clean end is t_clean and noise end t_noise
+ *  (e.g. [0, 1], [0, 10], or sigma in [sigma_min, sigma_max]; t_clean > t_noise is allowed):
+ *  *index = round((t - t_clean) / (t_noise - t_clean) * (num_timesteps - 1)), half away from zero, in binary64.
+ *  A discrete DDPM timestep k in 0..T-1 with t_clean = 0, t_noise = T - 1 maps to k. Non-finite values,
+ *  t_clean == t_noise, num_timesteps 0 or above 2^53, and t outside the axis are AQ_ERR_INVALID_ARGUMENT. */
+AQ_API aq_status aq_timestep_index(double t, double t_clean, double t_noise, uint64_t num_timesteps, uint64_t* index);
+
+/** The activation parameters of quantized tensor tensor_name at timestep_index (0 <= timestep_index <
+ *  num_timesteps): the scale and (real) zero point of the time group holding it and the activation bits, for
+ *  aq_quantize_activations / aq_fake_quantize_activations. Any output pointer may be NULL. A tensor that does not
+ *  exist, is not quantized or has no time-aware parameters, and an index out of range, are
+ *  AQ_ERR_INVALID_ARGUMENT naming it; a malformed table (or a file written before the metadata had
+ *  activation_bits) is AQ_ERR_FORMAT. The table is read once per model handle. */
+AQ_API aq_status aq_model_activation_params(const aq_model* model, const char* tensor_name, uint64_t timestep_index,
+                                            float* scale, float* zero_point, int* bits);
+
+/** Facts of tensor_name's table: num_timesteps (the axis aq_timestep_index needs), num_groups, activation bits,
+ *  and synthetic (1 when the parameters come from the data-free simulation, 0 when recorded). Pointers may be
+ *  NULL. Errors as aq_model_activation_params. */
+AQ_API aq_status aq_model_activation_info(const aq_model* model, const char* tensor_name, uint64_t* num_timesteps,
+                                          uint64_t* num_groups, int* bits, int* synthetic);
+
+/** Group group_index of tensor_name's table: timesteps [start, end), scale, zero_point and the integer zero
+ *  point of engines that need one (aq_integer_zero_point of zero_point). Pointers may be NULL. */
+AQ_API aq_status aq_model_activation_group(const aq_model* model, const char* tensor_name, uint64_t group_index,
+                                           uint64_t* start, uint64_t* end, float* scale, float* zero_point,
+                                           int32_t* integer_zero_point);
+
+/** tensor_name's whole table as JSON: {"tensor", "module", "calibration_source", "synthetic", "activation_bits",
+ *  "num_timesteps", "timestep_order", "groups": [{"start", "end", "scale", "zero_point", "integer_zero_point"}]}
+ *  (the per-layer output of `arrowquant inspect --time-aware --json`). View valid until aq_model_free. */
+AQ_API aq_status aq_model_activation_json(const aq_model* model, const char* tensor_name, const char** data,
+                                          uint64_t* bytes);
+
+/** The integer zero point of engines that need one (ONNX QuantizeLinear): zero_point rounded half to even and
+ *  clamped to [0, 2^bits - 1]; the scale is used unchanged. bits in 2..16; a non-finite zero_point is
+ *  AQ_ERR_INVALID_ARGUMENT. docs/time-aware.md states the extra error this costs. */
+AQ_API aq_status aq_integer_zero_point(float zero_point, int bits, int32_t* integer_zero_point);
+
+/** Quantize activations: codes[i] = clamp(round(src[i]/scale + zero_point), 0, 2^bits - 1), rounding half away
+ *  from zero after a true division, exactly as aq_affine_u8 (bit-equal codes for bits 8) on every SIMD target.
+ *  bits 2..8 (codes are bytes; 9..16 is AQ_ERR_UNSUPPORTED, use aq_fake_quantize_activations). codes_count >=
+ *  src_count. scale finite and > 0, zero_point finite. NaN or infinite input is AQ_ERR_INVALID_ARGUMENT naming
+ *  the first index (found in the same pass; codes are then unspecified). src_count 0 is a no-op. */
+AQ_API aq_status aq_quantize_activations(const float* src, uint64_t src_count, float scale, float zero_point, int bits,
+                                         uint8_t* codes, uint64_t codes_count);
+
+/** Fake-quantize activations: dst[i] = (code_i - zero_point) * scale with code_i as in aq_quantize_activations,
+ *  bits 2..16 (aq_affine_u8's dst for bits 8). dst_count >= src_count; dst may equal src (in place). Errors as
+ *  aq_quantize_activations. */
+AQ_API aq_status aq_fake_quantize_activations(const float* src, uint64_t src_count, float scale, float zero_point,
+                                              int bits, float* dst, uint64_t dst_count);
 
 #ifdef __cplusplus
 }

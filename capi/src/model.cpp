@@ -98,7 +98,7 @@ aq_status aq_model_open(const char* path, aq_model** out) {
   return guard([&] {
     require_nonnull(path, "path");
     require_nonnull(out, "out");
-    *out = new aq_model{aq::ModelView::open(path), {}, {}};
+    *out = new aq_model{aq::ModelView::open(path), {}, {}, {}};
   });
 }
 uint64_t aq_model_tensor_count(const aq_model* model) { return model ? model->view.names().size() : 0; }

@@ -59,4 +59,15 @@ assert any(t["dtype"] == "F16" for t in d["tensors"]), "quantized tensors became
 expect_rc 0 "$aq" dequantize "$quant" "$dir/deq-f32.safetensors" && [ -s "$dir/deq-f32.safetensors" ] ||
   fail "dequantize with the default dtype"
 rm -f "$dir"/deq-*.safetensors
+
+# inspect --time-aware: the per-layer activation tables, labelled synthetic (no calibration file).
+expect_rc 0 "$aq" inspect "$quant" --time-aware=blocks.0.attn.to_q.weight &&
+  contains "$out" "INT_ZERO_POINT" && contains "$out" "synthetic" && contains "$out" "[900, 1000)" ||
+  fail "inspect --time-aware=LAYER prints the table"
+expect_rc 0 "$aq" inspect "$quant" --time-aware --json &&
+  printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); t=d["time_aware"]; assert len(t) > 1; g=t[0]["groups"]; assert t[0]["synthetic"] and t[0]["activation_bits"] == 8 and g[0]["start"] == 0 and g[-1]["end"] == t[0]["num_timesteps"]' ||
+  fail "inspect --time-aware --json gives every table"
+expect_rc 1 "$aq" inspect "$quant" --time-aware=blocks.0.attn.to_q.bias && contains "$err" "AQ_ERR_INVALID_ARGUMENT" ||
+  fail "inspect --time-aware on a tensor without parameters"
+expect_rc 2 "$aq" inspect "$quant" --time-aware= || fail "inspect --time-aware= without a name is a usage error"
 finish

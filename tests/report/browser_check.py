@@ -20,7 +20,8 @@ import zlib
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-BANNER_RGB = {"green": (0xC8, 0xEF, 0xCF), "yellow": (0xFF, 0xF1, 0xB8), "red": (0xFF, 0xD0, 0xCC)}
+BANNER_RGB = {"green": (0xC8, 0xEF, 0xCF), "yellow": (0xFF, 0xF1, 0xB8), "red": (0xFF, 0xD0, 0xCC),
+              "synthetic": (0xE6, 0xE8, 0xEE)}
 
 
 def fail(msg):
@@ -94,7 +95,7 @@ def main():
 
     dom = chromium(a.chromium, ["--dump-dom"], url, a.out)
     open(os.path.join(a.out, "dom.html"), "w").write(dom)
-    m = re.search(r'id="banner" class="banner (green|yellow|red)"', dom)
+    m = re.search(r'id="banner" class="banner (green|yellow|red|synthetic)"', dom)
     if not m:
         fail("no smoothness banner in the DOM")
     band = m.group(1)

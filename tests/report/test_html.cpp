@@ -31,6 +31,14 @@ std::string accuracy_doc() {
      "error_curve": [0.002, 0.015, 0.025]}]})";
 }
 
+// The fixture as if its time-aware parameters came from a recorded calibration file.
+std::string recorded(std::string q) {
+  const std::string from = "\"calibration_source\": \"data-free (simulated forward diffusion, linear beta schedule)\"";
+  const auto at = q.find(from);
+  BOOST_REQUIRE(at != std::string::npos);
+  return q.replace(at, from.size(), "\"calibration_source\": \"recorded file calib.json\"");
+}
+
 std::string banner_class(const std::string& h) {
   const auto a = h.find("id=\"banner\" class=\"banner ");
   if (a == std::string::npos) return "";
@@ -50,7 +58,7 @@ BOOST_AUTO_TEST_CASE(score_bands_follow_the_seed_interpretation) {
 }
 
 BOOST_AUTO_TEST_CASE(quality_report_page_has_banner_cards_table_and_charts) {
-  const std::string q = two_layer_quality_report();
+  const std::string q = recorded(two_layer_quality_report());
   const std::string h = aq::report::html_report(q, aq::report::baseline_metrics(q), "");
   for (const char* id : {"id=\"banner\"", "id=\"cards\"", "id=\"violations\"", "id=\"patterns\"",
                          "id=\"chart-boundary-scores\"", "id=\"chart-scale-0\"", "id=\"chart-zero-point-0\"",
@@ -64,7 +72,7 @@ BOOST_AUTO_TEST_CASE(quality_report_page_has_banner_cards_table_and_charts) {
 
 BOOST_AUTO_TEST_CASE(banner_colour_tracks_the_score) {
   auto with_scores = [](const char* s1, const char* s2) {
-    std::string q = two_layer_quality_report();
+    std::string q = recorded(two_layer_quality_report());
     for (int k = 0; k < 2; ++k) q.replace(q.find("\"smoothness_score\": 0.7"), 23, std::string("\"smoothness_score\": ") + s1);
     for (int k = 0; k < 2; ++k) q.replace(q.find("\"smoothness_score\": 0.8"), 23, std::string("\"smoothness_score\": ") + s2);
     return aq::report::html_report(q, "", "");
@@ -72,6 +80,20 @@ BOOST_AUTO_TEST_CASE(banner_colour_tracks_the_score) {
   BOOST_TEST(banner_class(with_scores("0.90", "0.80")) == "green");   // 0.85
   BOOST_TEST(banner_class(with_scores("0.60", "0.72")) == "yellow");  // 0.66
   BOOST_TEST(banner_class(with_scores("0.50", "0.60")) == "red");     // 0.55
+}
+
+BOOST_AUTO_TEST_CASE(data_free_parameters_get_a_neutral_synthetic_banner_after_the_weight_quality) {
+  const std::string q = two_layer_quality_report();  // calibration_source: data-free
+  for (const std::string& h : {aq::report::html_report(q, "", ""), aq::report::html_report("", aq::report::baseline_metrics(q), "")}) {
+    BOOST_TEST(banner_class(h) == "synthetic");
+    BOOST_TEST(has(h, "synthetic calibration"));
+    BOOST_TEST(!has(h, "class=\"banner green\""));
+  }
+  const std::string h = aq::report::html_report(q, "", "");
+  BOOST_TEST(has(h, "id=\"weight-quality\""));
+  BOOST_TEST(h.find("id=\"weight-quality\"") < h.find("id=\"banner\""));
+  // A recorded file gives the coloured banner back.
+  BOOST_TEST(banner_class(aq::report::html_report(recorded(q), "", "")) == "yellow");
 }
 
 BOOST_AUTO_TEST_CASE(accuracy_study_page_has_the_error_accumulation_chart) {

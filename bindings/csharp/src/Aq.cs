@@ -52,6 +52,49 @@ public static class Aq {
     }
   }
 
+  /// <summary>Index of sampler time t on an axis of numTimesteps points (0 at tClean, numTimesteps - 1 at
+  /// tNoise); docs/time-aware.md.</summary>
+  public static ulong TimestepIndex(double t, double tClean, double tNoise, ulong numTimesteps) {
+    ulong index;
+    ArrowQuantNative.TimestepIndex(t, tClean, tNoise, numTimesteps, out index);
+    return index;
+  }
+
+  /// <summary>num_timesteps of a quantized tensor's parameter table (the axis TimestepIndex needs).</summary>
+  public static ulong ActivationNumTimesteps(Model model, string tensorName) {
+    ulong t, groups;
+    int bits, synthetic;
+    ArrowQuantNative.ModelActivationInfo(model, tensorName, out t, out groups, out bits, out synthetic);
+    return t;
+  }
+
+  /// <summary>Scale, zero point and bits of a quantized tensor's input at timestepIndex.</summary>
+  public static void ActivationParams(Model model, string tensorName, ulong timestepIndex, out float scale,
+                                      out float zeroPoint, out int bits) {
+    ArrowQuantNative.ModelActivationParams(model, tensorName, timestepIndex, out scale, out zeroPoint, out bits);
+  }
+
+  /// <summary>Codes clamp(round(src / scale + zeroPoint), 0, 2^bits - 1); bits 2..8.</summary>
+  public static byte[] QuantizeActivations(float[] src, float scale, float zeroPoint, int bits) {
+    byte[] codes = new byte[src.Length];
+    ArrowQuantNative.QuantizeActivations(src, scale, zeroPoint, bits, codes);
+    return codes;
+  }
+
+  /// <summary>(code - zeroPoint) * scale with the codes of QuantizeActivations; bits 2..16.</summary>
+  public static float[] FakeQuantizeActivations(float[] src, float scale, float zeroPoint, int bits) {
+    float[] dst = new float[src.Length];
+    ArrowQuantNative.FakeQuantizeActivations(src, scale, zeroPoint, bits, dst);
+    return dst;
+  }
+
+  /// <summary>zeroPoint rounded half to even and clamped to [0, 2^bits - 1] (ONNX QuantizeLinear).</summary>
+  public static int IntegerZeroPoint(float zeroPoint, int bits) {
+    int z;
+    ArrowQuantNative.IntegerZeroPoint(zeroPoint, bits, out z);
+    return z;
+  }
+
   /// <summary>Handles created through the binding and not freed yet (tests use it to prove there is no leak).</summary>
   public static long LiveHandles {
     get { return ArrowQuantNative.BindingLiveHandles(); }

@@ -197,6 +197,37 @@ public static class BindingTests {
       Check(Aq.LiveHandles == before, "no handle left");
     });
 
+    Test("activation parameters: lookup by sampler time, quantize equal to affine_u8, errors", () => {
+      string model = WriteModel(Path.Combine(tmp, "act.safetensors"), 2, 32, 256);
+      string output = Path.Combine(tmp, "act-q.safetensors");
+      File.Delete(output);
+      Aq.QuantizeModel(model, output, null, null);
+      Model m;
+      ArrowQuantNative.ModelOpen(output, out m);
+      using (m) {
+        ulong T = Aq.ActivationNumTimesteps(m, "blocks.0.proj.weight");
+        Check(T == 1000, "num_timesteps " + T);
+        Check(Aq.TimestepIndex(1.0, 0.0, 1.0, T) == T - 1, "noise end");
+        float scale, zp;
+        int bits;
+        Aq.ActivationParams(m, "blocks.0.proj.weight", Aq.TimestepIndex(0.5, 0.0, 1.0, T), out scale, out zp, out bits);
+        Check(bits == 8 && scale > 0, "params");
+        float[] x = Weights(300, 9);
+        byte[] codes = Aq.QuantizeActivations(x, scale, zp, 8);
+        float[] y = Aq.FakeQuantizeActivations(x, scale, zp, 8);
+        byte[] refCodes = new byte[x.Length];
+        float[] refY = new float[x.Length];
+        ArrowQuantNative.AffineU8(x, scale, zp, refCodes, refY);
+        for (int k = 0; k < x.Length; k++) Check(codes[k] == refCodes[k] && y[k] == refY[k], "element " + k);
+        var e = Expect<AqInvalidArgumentException>(() => Aq.ActivationParams(m, "blocks.0.proj.weight", T, out scale, out zp, out bits));
+        Check(e.Message.Contains("blocks.0.proj.weight"), e.Message);
+        x[4] = float.NaN;
+        Expect<AqInvalidArgumentException>(() => Aq.QuantizeActivations(x, 0.1f, 0f, 8));
+        Expect<AqUnsupportedException>(() => Aq.QuantizeActivations(new float[] { 1f }, 0.1f, 0f, 12));
+        Check(Aq.IntegerZeroPoint(2.5f, 8) == 2 && Aq.IntegerZeroPoint(3.5f, 8) == 4, "half to even");
+      }
+    });
+
     Test("progress handler sees every tensor in order", () => {
       string model = WriteModel(Path.Combine(tmp, "tiny.safetensors"), 4, 32, 256);
       string output = Path.Combine(tmp, "q.safetensors");

@@ -11,13 +11,14 @@ from .tensor import QuantizedTensor, quantize
 from .config import Config
 from .model import Model, compare_models, export_dequantized, quantize_model, write_demo_model
 from . import timeaware
+from . import activation
 
 __version__ = capi.aq_version_string()
 version_number = capi.aq_version_number()
 
 __all__ = [
     "quantize", "QuantizedTensor", "Config", "Model", "quantize_model", "compare_models", "export_dequantized",
-    "write_demo_model", "set_num_threads", "get_num_threads", "simd_target", "timeaware",
+    "write_demo_model", "set_num_threads", "get_num_threads", "simd_target", "timeaware", "activation",
     "ArrowQuantError", "InvalidArgumentError", "OutOfMemoryError", "IoError", "FormatError", "UnsupportedError",
     "CancelledError", "QualityError", "InternalError",
 ]

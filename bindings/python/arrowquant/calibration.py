@@ -108,13 +108,18 @@ class CalibrationRecorder:
     layers: None (every leaf module with a weight of rank >= 2), an iterable of module names, or a callable
     ``(name, module) -> bool``. record_samples: how many input values to keep per layer and timestep (0 = none;
     Phase 3 uses them when present). seed: the generator that picks the kept samples.
+    time_axis: None (``timestep(t)`` takes the integer index, 0 = clean end) or ``(t_clean, t_noise)``: then
+    ``timestep(t)`` takes the sampler's continuous time and files it under
+    ``arrowquant.activation.timestep_index(t, t_clean, t_noise, num_timesteps)``, the mapping engines use to
+    look the parameters up, so a sampler with any number of steps reads what this one recorded.
     """
 
-    def __init__(self, model, num_timesteps, layers=None, record_samples=0, seed=0):
+    def __init__(self, model, num_timesteps, layers=None, record_samples=0, seed=0, time_axis=None):
         if int(num_timesteps) < 1:
             raise ValueError("num_timesteps must be >= 1")
         self.model = model
         self.num_timesteps = int(num_timesteps)
+        self.time_axis = None if time_axis is None else (float(time_axis[0]), float(time_axis[1]))
         self.record_samples = int(record_samples)
         self._rng = np.random.default_rng(seed)
         if layers is None:
@@ -166,7 +171,11 @@ class CalibrationRecorder:
 
     # -- timesteps --------------------------------------------------------------------------------------------
     def set_timestep(self, t):
-        """Attribute the following forward passes to timestep t (None pauses recording)."""
+        """Attribute the following forward passes to timestep t (None pauses recording); t is the sampler's
+        continuous time when the recorder has a time_axis."""
+        if t is not None and self.time_axis is not None:
+            from .activation import timestep_index
+            t = timestep_index(t, self.time_axis[0], self.time_axis[1], self.num_timesteps)
         if t is not None and not 0 <= int(t) < self.num_timesteps:
             raise ValueError(f"timestep {t} is outside [0, {self.num_timesteps})")
         self._timestep = None if t is None else int(t)

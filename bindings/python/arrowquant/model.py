@@ -88,6 +88,23 @@ class Model(Handle):
     def info(self):
         return json.loads(capi.aq_model_info(self.handle))
 
+    def activation_params(self, name, timestep_index):
+        """(scale, zero_point, bits) of quantized tensor name's input at timestep_index (docs/time-aware.md)."""
+        scale, zero_point, bits = capi.aq_model_activation_params(self.handle, name, int(timestep_index))
+        return float(scale), float(zero_point), int(bits)
+
+    def activation_info(self, name):
+        """{"num_timesteps", "num_groups", "activation_bits", "synthetic"} of tensor name's parameter table."""
+        t, g, bits, synthetic = capi.aq_model_activation_info(self.handle, name)
+        return {"num_timesteps": int(t), "num_groups": int(g), "activation_bits": int(bits),
+                "synthetic": bool(synthetic)}
+
+    def activation_table(self, name):
+        """The whole table as a dict (aq_model_activation_json): module, calibration_source, synthetic,
+        activation_bits, num_timesteps, timestep_order, groups [{start, end, scale, zero_point,
+        integer_zero_point}]."""
+        return json.loads(capi.aq_model_activation_json(self.handle, name))
+
     def read_tensor(self, name, dtype=np.float32):
         """The tensor (dequantized when quantized) as a NumPy array of its original shape."""
         shape = self.tensor_info(name).get("shape")

@@ -24,6 +24,23 @@ namespace aq {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Index 0 of every tg_params table is the clean end of the diffusion (t = 0); a sampler walks from
+// num_timesteps - 1 down to 0 (docs/time-aware.md).
+constexpr const char* kTimestepOrder = "index 0 = clean end, num_timesteps - 1 = noise end";
+// NAME.tg_params stores the time ranges as F32, exact for integers up to 2^24.
+constexpr uint64_t kMaxTableTimesteps = uint64_t{1} << 24;
+
+// The calibration entry (module) whose input a weight's activation parameters quantize: the file's entry the
+// weight matched, else the weight's name without ".weight" (docs/calibration.md's matching rule).
+std::string module_name(const std::string& tensor_name, const std::optional<pipeline::CalibrationFile>& calib) {
+  if (calib && calib->layers.count(tensor_name)) return tensor_name;
+  const std::string suffix = ".weight";
+  if (tensor_name.size() > suffix.size() &&
+      tensor_name.compare(tensor_name.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return tensor_name.substr(0, tensor_name.size() - suffix.size());
+  return tensor_name;
+}
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 struct LayerOut {
@@ -34,6 +51,12 @@ struct LayerOut {
   bool below_min_accuracy = false;
   double quantize_s = 0;
   std::optional<LayerResult> time_aware;
+  // What an engine needs to apply time_aware (written with it): the module whose input the parameters quantize,
+  // the timestep axis they index, and whether they come from simulated statistics.
+  std::string module;
+  uint64_t num_timesteps = 0;
+  int activation_bits = 8;
+  bool synthetic = false;
 };
 
 boost::json::object markov_json(const MarkovReport& r) {
@@ -116,6 +139,11 @@ boost::json::object tensor_meta(const LayerOut& l, const std::vector<uint64_t>& 
     boost::json::object ta;
     ta["num_groups"] = r.params.size();
     ta["calibration_source"] = r.calibration_source;
+    ta["synthetic"] = l.synthetic;
+    ta["module"] = l.module;
+    ta["activation_bits"] = l.activation_bits;
+    ta["num_timesteps"] = l.num_timesteps;
+    ta["timestep_order"] = kTimestepOrder;
     if (r.stages[0].report) ta["smoothness_before"] = static_cast<double>(r.stages[0].report->smoothness_score);
     if (r.final_stage().report) ta["smoothness_after"] = static_cast<double>(r.final_stage().report->smoothness_score);
     o["time_aware"] = std::move(ta);
@@ -410,17 +438,28 @@ std::string quantize_model_staged(const std::string& input_path, const std::stri
   if (config.enable_time_aware && !outs.empty()) {
     stats_store.reserve(outs.size());
     std::vector<LayerInput> inputs;
-    for (const auto& l : outs) {
+    // One data-free simulation serves every layer the calibration file does not name: it does not depend on the
+    // layer, so giving each layer its own simulation would only invent differences between layers.
+    std::optional<CalibrationStats> simulated;
+    for (auto& l : outs) {
       const std::string& name = l.plan.tensor->name;
       const CalibrationStats* s = calib ? calib->find(name) : nullptr;
       if (s) {
         stats_store.push_back(*s);
       } else {
-        stats_store.push_back(data_free_calibration(config.time_aware, pipeline::layer_seed(name)));
+        if (!simulated) simulated = data_free_calibration(config.time_aware, pipeline::time_aware_seed());
+        stats_store.push_back(*simulated);
       }
+      l.synthetic = !s;
+      l.module = module_name(name, calib);
+      l.num_timesteps = stats_store.back().num_timesteps();
+      l.activation_bits = config.time_aware.activation_bits;
+      if (l.num_timesteps > kMaxTableTimesteps)
+        invalid("calibration for " + l.module + " has " + std::to_string(l.num_timesteps) +
+                " timesteps; NAME.tg_params stores time ranges as F32, exact up to 2^24 = 16777216");
     }
     for (std::size_t i = 0; i < outs.size(); ++i)
-      inputs.push_back(LayerInput{&stats_store[i], pipeline::layer_seed(outs[i].plan.tensor->name)});
+      inputs.push_back(LayerInput{&stats_store[i], pipeline::time_aware_seed()});
     TimeAwareConfig ta = config.time_aware;
     enter(RunStage::time_aware, inputs.size(), 0);
     pipeline::pause_for_test("time-aware", progress ? cancelled : std::function<bool()>());
@@ -539,7 +578,7 @@ std::string quantize_model_staged(const std::string& input_path, const std::stri
   uint64_t bytes_before = 0, bytes_after = 0, params_total = 0;
   ErrorStats total_stats;
   double smooth_before_sum = 0, smooth_after_sum = 0;
-  uint64_t smooth_n = 0, violations_before = 0, violations_after = 0;
+  uint64_t smooth_n = 0, violations_before = 0, violations_after = 0, synthetic_layers = 0;
   // Configuration warnings first, then (thermodynamic.validation.log_violations) one per layer whose parameters
   // still violate the smoothness threshold after the phases. The CLI prints each to standard error.
   boost::json::array warnings;
@@ -562,6 +601,12 @@ std::string quantize_model_staged(const std::string& input_path, const std::stri
       const LayerResult& r = *l.time_aware;
       boost::json::object ta;
       ta["calibration_source"] = r.calibration_source;
+      ta["synthetic"] = l.synthetic;
+      synthetic_layers += l.synthetic ? 1 : 0;
+      ta["module"] = l.module;
+      ta["activation_bits"] = l.activation_bits;
+      ta["num_timesteps"] = l.num_timesteps;
+      ta["timestep_order"] = kTimestepOrder;
       ta["params_before"] = params_json(r.initial_params);
       ta["params_after"] = params_json(r.params);
       if (r.stages[0].report) {
@@ -628,6 +673,9 @@ std::string quantize_model_staged(const std::string& input_path, const std::stri
   tot["sqnr_db"] = total_stats.sqnr_db();
   tot["mse"] = total_stats.mse();
   tot["max_abs_error"] = total_stats.max_abs;
+  // Layers whose time-aware parameters come from the data-free simulation: their smoothness describes the
+  // simulation, not the model (the HTML report and the CLI summary say so).
+  tot["synthetic_calibration_layers"] = synthetic_layers;
   if (smooth_n) {
     tot["smoothness_score_before"] = smooth_before_sum / double(smooth_n);
     tot["smoothness_score_after"] = smooth_after_sum / double(smooth_n);

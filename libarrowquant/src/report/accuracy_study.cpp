@@ -271,7 +271,7 @@ std::string accuracy_study(const std::string& model_path, const PipelineConfig& 
                        " full-precision chains (independent noise) at the " + std::to_string(opt.steps) +
                        " visited timesteps, linearly interpolated in t";
   } else if (opt.calibration == "data-free") {
-    for (const auto& l : net.layers) stats.push_back(data_free_calibration(ta0, pipeline::layer_seed(l.name)));
+    stats.assign(net.layers.size(), data_free_calibration(ta0, pipeline::time_aware_seed()));
     calibration_text = std::string("data-free: the pipeline's simulated forward diffusion (std ") +
                        json::number_text(ta0.calibration_data_std) + ", " + beta_schedule_name(ta0.beta_schedule) +
                        " schedule)";
@@ -311,10 +311,10 @@ std::string accuracy_study(const std::string& model_path, const PipelineConfig& 
     for (const auto& p : plan)
       if (p.quantize) {
         const CalibrationStats* s = file ? file->find(p.tensor->name) : nullptr;
-        model_stats.push_back(s ? *s : data_free_calibration(ta0, pipeline::layer_seed(p.tensor->name)));
+        model_stats.push_back(s ? *s : data_free_calibration(ta0, pipeline::time_aware_seed()));
         names.push_back(p.tensor->name);
       }
-    for (std::size_t i = 0; i < model_stats.size(); ++i) model_inputs.push_back({&model_stats[i], pipeline::layer_seed(names[i])});
+    for (std::size_t i = 0; i < model_stats.size(); ++i) model_inputs.push_back({&model_stats[i], pipeline::time_aware_seed()});
   }
 
   // ---- variants ------------------------------------------------------------------------------------------------
@@ -337,7 +337,7 @@ std::string accuracy_study(const std::string& model_path, const PipelineConfig& 
     uint64_t viol = 0, viol_before = 0;
     bj::array layers;
     for (std::size_t li = 0; li < net.layers.size(); ++li) {
-      const LayerResult r = process_layer(stats[li], ta, pipeline::layer_seed(net.layers[li].name));
+      const LayerResult r = process_layer(stats[li], ta, pipeline::time_aware_seed());
       const MarkovReport& before = *r.stages[0].report;
       const MarkovReport& after = *r.final_stage().report;
       score += after.smoothness_score;

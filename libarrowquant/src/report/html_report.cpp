@@ -45,6 +45,11 @@ struct Page {
   bool has_banner = false;
   double banner_score = kNaN;
   std::string banner_label;
+  // The time-aware parameters come from the data-free simulation: their scores describe the simulation, so the
+  // banner is neutral (never a green/yellow/red model property) and titled "synthetic calibration".
+  bool synthetic = false;
+  // Weight quality, shown first: cosine, SQNR, bits per weight (empty when the documents do not have it).
+  std::vector<std::pair<std::string, std::string>> weight_quality;
   std::vector<std::pair<std::string, std::string>> cards;
   bool has_violations = false;
   std::string violations_caption;
@@ -109,6 +114,24 @@ void from_quality_report(Page& p, const bj::value& rep) {
     }
   p.subtitle = "Quality report of " + string_or(rep, "input", "?") + " → " + string_or(rep, "output", "?") +
                " (ArrowQuant " + string_or(rep, "arrowquant_version", "?") + ")";
+  const double synthetic_layers = number(rep, "totals.synthetic_calibration_layers");
+  p.synthetic = std::isfinite(synthetic_layers) ? synthetic_layers > 0
+                                                : string_or(rep, "calibration_source", "").rfind("data-free", 0) == 0;
+  {
+    double code_bytes = 0, weights = 0;
+    if (const auto* layers = array(rep, "layers"))
+      for (const auto& l : *layers) {
+        const double b = number(l, "bytes_after"), bpw = number(l, "bits_per_weight");
+        if (std::isfinite(b) && std::isfinite(bpw) && bpw > 0) {
+          code_bytes += b;
+          weights += 8.0 * b / bpw;
+        }
+      }
+    const double sqw = number(rep, "totals.sqnr_db");
+    p.weight_quality = {{"Weight cosine similarity", fmt("%.6f", number(rep, "totals.cosine"))},
+                        {"Weight SQNR", std::isfinite(sqw) ? fmt("%.2f", sqw) + " dB" : "exact (null)"},
+                        {"Bits per weight", weights > 0 ? fmt("%.3f", 8.0 * code_bytes / weights) : "n/a"}};
+  }
   if (!after.layers.empty()) {
     p.has_banner = true;
     p.banner_score = after.smoothness_score;
@@ -198,6 +221,7 @@ void from_baseline(Page& p, const bj::value& b, bool have_quality) {
     if (!p.has_violations) p.has_violations = true;
     return;
   }
+  p.synthetic = string_or(b, "calibration_source", "").rfind("data-free", 0) == 0;
   if (p.subtitle.empty())
     p.subtitle = "Baseline metrics of " + model + " (ArrowQuant " + string_or(b, "arrowquant_version", "?") + ")";
   p.has_banner = true;
@@ -303,6 +327,7 @@ void from_accuracy(Page& p, const bj::value& a) {
         p.has_banner = true;
         p.banner_score = r.score;
         p.banner_label = "Baseline smoothness score of the denoiser layers (no phases)";
+        p.synthetic = string_or(a, "calibration", "").rfind("data-free", 0) == 0;
       }
   }
 }
@@ -316,6 +341,7 @@ main{padding:18px 28px;max-width:1200px}
 .banner .score{font-size:40px;font-weight:700}.banner .label{font-size:15px}
 .banner.green{background:#c8efcf;border:2px solid #2e9e44}.banner.yellow{background:#fff1b8;border:2px solid #d1a400}
 .banner.red{background:#ffd0cc;border:2px solid #c9302c}
+.banner.synthetic{background:#e6e8ee;border:2px dashed #7a8296}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:18px}
 .card{background:#fff;border-radius:8px;padding:10px 14px;min-width:150px;box-shadow:0 1px 2px rgba(0,0,0,.12)}
 .card .k{font-size:12px;color:#5b6477;text-transform:uppercase;letter-spacing:.03em}.card .v{font-size:18px;font-weight:600;margin-top:4px;word-break:break-all}
@@ -340,7 +366,23 @@ std::string render_page(const Page& p) {
   h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   h += "<title>" + html_escape(p.title) + "</title>\n<style>" + css() + "</style>\n</head>\n<body>\n";
   h += "<header><h1>" + html_escape(p.title) + "</h1><p>" + html_escape(p.subtitle) + "</p></header>\n<main>\n";
-  if (p.has_banner) {
+  if (!p.weight_quality.empty()) {
+    h += "<section id=\"weight-quality\"><h2>Weight quality</h2><div class=\"cards\">\n";
+    for (const auto& [k, v] : p.weight_quality)
+      h += "<div class=\"card\"><div class=\"k\">" + html_escape(k) + "</div><div class=\"v\">" + html_escape(v) +
+           "</div></div>\n";
+    h += "</div></section>\n";
+  }
+  if (p.has_banner && p.synthetic) {
+    h += "<div id=\"banner\" class=\"banner synthetic\" data-score=\"" + short_number(p.banner_score, 6) +
+         "\"><span class=\"score\">" + fmt("%.4f", p.banner_score) +
+         "</span><span class=\"label\"><strong>Time-aware parameters: synthetic calibration.</strong> " +
+         html_escape(p.banner_label) +
+         "<br><small>No recorded calibration file was given, so these parameters and their smoothness come from the "
+         "data-free simulation of the forward diffusion, the same for every layer: they describe the simulation, not "
+         "this model. Record your model's activations (docs/calibration.md) and pass --calibration to measure "
+         "it.</small></span></div>\n";
+  } else if (p.has_banner) {
     h += "<div id=\"banner\" class=\"banner " + std::string(score_band(p.banner_score)) +
          "\" data-score=\"" + short_number(p.banner_score, 6) + "\"><span class=\"score\">" +
          fmt("%.4f", p.banner_score) + "</span><span class=\"label\">" + html_escape(p.banner_label) +

@@ -341,7 +341,8 @@ unsafe extern "C" {
 unsafe extern "C" {
     /** Data-free calibration: simulates the forward diffusion x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps for
   config's num_timesteps, beta_schedule, beta_start, beta_end, calibration_data_std and calibration_samples;
-  mean/std in closed form, min/max from the simulated samples. Deterministic in seed (use a per-layer value).*/
+  mean/std in closed form, min/max from the simulated samples. Deterministic in seed (aq_quantize_model uses one
+  value for every layer, so layers with the same statistics get the same parameters).*/
     pub fn aq_calib_stats_data_free(
         config: *const aq_timeaware_config,
         seed: u64,
@@ -847,7 +848,7 @@ unsafe extern "C" {
     /** Time-aware parameters of one layer: params from stats (config's num_time_groups, activation_bits) ->
   Phase 1 validation -> Phase 2 smoothing -> Phase 3 optimization -> validation again, each phase per its
   config switch (validation on, smoothing and optimization off by default). seed selects the data drawn from
-  statistics (use a per-layer value).*/
+  statistics (aq_quantize_model uses one value for every layer).*/
     pub fn aq_timeaware_layer(
         stats: *const aq_calib_stats,
         config: *const aq_timeaware_config,
@@ -1304,5 +1305,113 @@ unsafe extern "C" {
         config: *const aq_config,
         options_json: *const ::std::os::raw::c_char,
         out: *mut *mut aq_report,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** The timestep index of continuous sampler time t on an axis whose clean end is t_clean and noise end t_noise
+  (e.g. [0, 1], [0, 10], or sigma in [sigma_min, sigma_max]; t_clean > t_noise is allowed):
+  *index = round((t - t_clean) / (t_noise - t_clean) * (num_timesteps - 1)), half away from zero, in binary64.
+  A discrete DDPM timestep k in 0..T-1 with t_clean = 0, t_noise = T - 1 maps to k. Non-finite values,
+  t_clean == t_noise, num_timesteps 0 or above 2^53, and t outside the axis are AQ_ERR_INVALID_ARGUMENT.*/
+    pub fn aq_timestep_index(
+        t: f64,
+        t_clean: f64,
+        t_noise: f64,
+        num_timesteps: u64,
+        index: *mut u64,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** The activation parameters of quantized tensor tensor_name at timestep_index (0 <= timestep_index <
+  num_timesteps): the scale and (real) zero point of the time group holding it and the activation bits, for
+  aq_quantize_activations / aq_fake_quantize_activations. Any output pointer may be NULL. A tensor that does not
+  exist, is not quantized or has no time-aware parameters, and an index out of range, are
+  AQ_ERR_INVALID_ARGUMENT naming it; a malformed table (or a file written before the metadata had
+  activation_bits) is AQ_ERR_FORMAT. The table is read once per model handle.*/
+    pub fn aq_model_activation_params(
+        model: *const aq_model,
+        tensor_name: *const ::std::os::raw::c_char,
+        timestep_index: u64,
+        scale: *mut f32,
+        zero_point: *mut f32,
+        bits: *mut ::std::os::raw::c_int,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** Facts of tensor_name's table: num_timesteps (the axis aq_timestep_index needs), num_groups, activation bits,
+  and synthetic (1 when the parameters come from the data-free simulation, 0 when recorded). Pointers may be
+  NULL. Errors as aq_model_activation_params.*/
+    pub fn aq_model_activation_info(
+        model: *const aq_model,
+        tensor_name: *const ::std::os::raw::c_char,
+        num_timesteps: *mut u64,
+        num_groups: *mut u64,
+        bits: *mut ::std::os::raw::c_int,
+        synthetic: *mut ::std::os::raw::c_int,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** Group group_index of tensor_name's table: timesteps [start, end), scale, zero_point and the integer zero
+  point of engines that need one (aq_integer_zero_point of zero_point). Pointers may be NULL.*/
+    pub fn aq_model_activation_group(
+        model: *const aq_model,
+        tensor_name: *const ::std::os::raw::c_char,
+        group_index: u64,
+        start: *mut u64,
+        end: *mut u64,
+        scale: *mut f32,
+        zero_point: *mut f32,
+        integer_zero_point: *mut i32,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** tensor_name's whole table as JSON: {"tensor", "module", "calibration_source", "synthetic", "activation_bits",
+  "num_timesteps", "timestep_order", "groups": [{"start", "end", "scale", "zero_point", "integer_zero_point"}]}
+  (the per-layer output of `arrowquant inspect --time-aware --json`). View valid until aq_model_free.*/
+    pub fn aq_model_activation_json(
+        model: *const aq_model,
+        tensor_name: *const ::std::os::raw::c_char,
+        data: *mut *const ::std::os::raw::c_char,
+        bytes: *mut u64,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** The integer zero point of engines that need one (ONNX QuantizeLinear): zero_point rounded half to even and
+  clamped to [0, 2^bits - 1]; the scale is used unchanged. bits in 2..16; a non-finite zero_point is
+  AQ_ERR_INVALID_ARGUMENT. docs/time-aware.md states the extra error this costs.*/
+    pub fn aq_integer_zero_point(
+        zero_point: f32,
+        bits: ::std::os::raw::c_int,
+        integer_zero_point: *mut i32,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** Quantize activations: codes[i] = clamp(round(src[i]/scale + zero_point), 0, 2^bits - 1), rounding half away
+  from zero after a true division, exactly as aq_affine_u8 (bit-equal codes for bits 8) on every SIMD target.
+  bits 2..8 (codes are bytes; 9..16 is AQ_ERR_UNSUPPORTED, use aq_fake_quantize_activations). codes_count >=
+  src_count. scale finite and > 0, zero_point finite. NaN or infinite input is AQ_ERR_INVALID_ARGUMENT naming
+  the first index (found in the same pass; codes are then unspecified). src_count 0 is a no-op.*/
+    pub fn aq_quantize_activations(
+        src: *const f32,
+        src_count: u64,
+        scale: f32,
+        zero_point: f32,
+        bits: ::std::os::raw::c_int,
+        codes: *mut u8,
+        codes_count: u64,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** Fake-quantize activations: dst[i] = (code_i - zero_point) * scale with code_i as in aq_quantize_activations,
+  bits 2..16 (aq_affine_u8's dst for bits 8). dst_count >= src_count; dst may equal src (in place). Errors as
+  aq_quantize_activations.*/
+    pub fn aq_fake_quantize_activations(
+        src: *const f32,
+        src_count: u64,
+        scale: f32,
+        zero_point: f32,
+        bits: ::std::os::raw::c_int,
+        dst: *mut f32,
+        dst_count: u64,
     ) -> aq_status;
 }

@@ -73,6 +73,7 @@
 
 pub use arrowquant_sys as sys;
 
+pub mod activation;
 mod config;
 mod error;
 mod handle;

@@ -293,7 +293,7 @@ impl Model {
             .ok_or_else(|| Error::new(Status::Internal, "aq_model_open returned AQ_OK and a NULL handle"))
     }
 
-    fn raw(&self) -> *const sys::aq_model {
+    pub(crate) fn raw(&self) -> *const sys::aq_model {
         self.ptr.as_ptr()
     }
 

@@ -66,6 +66,63 @@ public final class ArrowQuant {
     }
   }
 
+  /** A tensor's activation parameters at one timestep (docs/time-aware.md). */
+  public static final class ActivationParams {
+    public final float scale;
+    public final float zeroPoint;
+    public final int bits;
+
+    ActivationParams(float scale, float zeroPoint, int bits) {
+      this.scale = scale;
+      this.zeroPoint = zeroPoint;
+      this.bits = bits;
+    }
+  }
+
+  /** Index of sampler time t on an axis of numTimesteps points (0 at tClean, numTimesteps - 1 at tNoise). */
+  public static long timestepIndex(double t, double tClean, double tNoise, long numTimesteps) {
+    long[] index = new long[1];
+    ArrowQuantNative.timestepIndex(t, tClean, tNoise, numTimesteps, index);
+    return index[0];
+  }
+
+  /** num_timesteps of a quantized tensor's parameter table (the axis timestepIndex needs). */
+  public static long activationNumTimesteps(Model model, String tensorName) {
+    long[] t = new long[1];
+    ArrowQuantNative.modelActivationInfo(model, tensorName, t, null, null, null);
+    return t[0];
+  }
+
+  /** Scale, zero point and bits of a quantized tensor's input at timestepIndex. */
+  public static ActivationParams activationParams(Model model, String tensorName, long timestepIndex) {
+    float[] scale = new float[1];
+    float[] zeroPoint = new float[1];
+    int[] bits = new int[1];
+    ArrowQuantNative.modelActivationParams(model, tensorName, timestepIndex, scale, zeroPoint, bits);
+    return new ActivationParams(scale[0], zeroPoint[0], bits[0]);
+  }
+
+  /** Codes clamp(round(src / scale + zeroPoint), 0, 2^bits - 1) as unsigned bytes; bits 2..8. */
+  public static byte[] quantizeActivations(float[] src, float scale, float zeroPoint, int bits) {
+    byte[] codes = new byte[src.length];
+    ArrowQuantNative.quantizeActivations(src, scale, zeroPoint, bits, codes);
+    return codes;
+  }
+
+  /** (code - zeroPoint) * scale with the codes of quantizeActivations; bits 2..16. */
+  public static float[] fakeQuantizeActivations(float[] src, float scale, float zeroPoint, int bits) {
+    float[] dst = new float[src.length];
+    ArrowQuantNative.fakeQuantizeActivations(src, scale, zeroPoint, bits, dst);
+    return dst;
+  }
+
+  /** zeroPoint rounded half to even and clamped to [0, 2^bits - 1] (ONNX QuantizeLinear). */
+  public static int integerZeroPoint(float zeroPoint, int bits) {
+    int[] z = new int[1];
+    ArrowQuantNative.integerZeroPoint(zeroPoint, bits, z);
+    return z[0];
+  }
+
   /** Handles created through the binding and not freed yet (tests use it to prove there is no leak). */
   public static long liveHandles() {
     return ArrowQuantNative.bindingLiveHandles();

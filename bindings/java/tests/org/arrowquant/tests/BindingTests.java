@@ -232,6 +232,37 @@ public final class BindingTests {
       check(ArrowQuant.liveHandles() == before, "no handle left");
     });
 
+    test("activation parameters: lookup by sampler time, quantize equal to affine_u8, errors", () -> {
+      Path model = writeModel(tmp.resolve("act.safetensors"), 2, 32, 256);
+      Path out = tmp.resolve("act-q.safetensors");
+      Files.deleteIfExists(out);
+      ArrowQuant.quantizeModel(model.toString(), out.toString(), null, null);
+      Model[] m = new Model[1];
+      ArrowQuantNative.modelOpen(out.toString(), m);
+      try (Model mm = m[0]) {
+        long T = ArrowQuant.activationNumTimesteps(mm, "blocks.0.proj.weight");
+        check(T == 1000, "num_timesteps " + T);
+        check(ArrowQuant.timestepIndex(1.0, 0.0, 1.0, T) == T - 1, "noise end");
+        ArrowQuant.ActivationParams p = ArrowQuant.activationParams(mm, "blocks.0.proj.weight",
+            ArrowQuant.timestepIndex(0.5, 0.0, 1.0, T));
+        check(p.bits == 8 && p.scale > 0, "params");
+        float[] x = weights(300, 9);
+        byte[] codes = ArrowQuant.quantizeActivations(x, p.scale, p.zeroPoint, 8);
+        float[] y = ArrowQuant.fakeQuantizeActivations(x, p.scale, p.zeroPoint, 8);
+        byte[] refCodes = new byte[x.length];
+        float[] refY = new float[x.length];
+        ArrowQuantNative.affineU8(x, p.scale, p.zeroPoint, refCodes, refY);
+        check(java.util.Arrays.equals(codes, refCodes) && java.util.Arrays.equals(y, refY), "equal to affine_u8");
+        AqInvalidArgumentException e = expect(AqInvalidArgumentException.class,
+            () -> ArrowQuant.activationParams(mm, "blocks.0.proj.weight", T));
+        check(e.getMessage().contains("blocks.0.proj.weight"), e.getMessage());
+        x[4] = Float.NaN;
+        expect(AqInvalidArgumentException.class, () -> ArrowQuant.quantizeActivations(x, 0.1f, 0f, 8));
+        expect(AqUnsupportedException.class, () -> ArrowQuant.quantizeActivations(new float[] {1f}, 0.1f, 0f, 12));
+        check(ArrowQuant.integerZeroPoint(2.5f, 8) == 2 && ArrowQuant.integerZeroPoint(3.5f, 8) == 4, "half to even");
+      }
+    });
+
     test("progress listener sees every tensor in order", () -> {
       Path model = writeModel(tmp.resolve("tiny.safetensors"), 4, 32, 256);
       Path out = tmp.resolve("q.safetensors");
