@@ -74,6 +74,10 @@ struct QuantConfig {
     std::string beta_schedule = "linear";  // linear | cosine
     double gradient_clip = 1.0;
     double smoothness_weight = 0.1;
+    // Phase 3 chain solver
+    std::string optimizer = "chain";  // chain | gradient
+    double target_smoothness = 0.9;
+    int candidates = 64;
   } transition_optimization;
 
   Mode mode = Mode::rtn;

@@ -230,6 +230,10 @@ void Config::resolve() {
   to.beta_schedule = s("thermodynamic.transition_optimization.beta_schedule");
   to.gradient_clip = r("thermodynamic.transition_optimization.gradient_clip");
   to.smoothness_weight = r("thermodynamic.transition_optimization.smoothness_weight");
+  // Phase 3 chain solver
+  to.optimizer = s("thermodynamic.transition_optimization.optimizer");
+  to.target_smoothness = r("thermodynamic.transition_optimization.target_smoothness");
+  to.candidates = i("thermodynamic.transition_optimization.candidates");
 
   q.mode = s("mode") == "search" ? Mode::search : Mode::rtn;
   q.activation_bits = i("activation_bits");

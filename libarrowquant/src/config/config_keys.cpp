@@ -132,6 +132,14 @@ std::vector<KeyDef> build_table() {
   t.push_back(real("thermodynamic.transition_optimization.gradient_clip", 1.0, 0, 1e6, true, false, "> 0"));
   t.push_back(real("thermodynamic.transition_optimization.smoothness_weight", 0.1, 0, 1e6, false, false,
                    ">= 0 (0 = the seed's loss)"));
+  // ---- Phase 3 chain solver keys (begin) ----
+  t.push_back(choice("thermodynamic.transition_optimization.optimizer", "chain", {"chain", "gradient"},
+                     "chain | gradient (Phase 3 solver)"));
+  t.push_back(real("thermodynamic.transition_optimization.target_smoothness", 0.9, 0, 1, false, false,
+                   "Phase 1 score the chain solver must reach, 0..1"));
+  t.push_back(integer("thermodynamic.transition_optimization.candidates", 64, 2, 1024,
+                      "candidate (scale, zero point) pairs per time group, 2..1024"));
+  // ---- Phase 3 chain solver keys (end) ----
   t.push_back(choice("mode", "rtn", {"rtn", "search"}, "rtn | search"));
   t.push_back(integer("activation_bits", 8, 2, 16, "activation bits, 2..16"));
   t.push_back(integer("num_timesteps", 1000, 1, 1000000, "diffusion timesteps T, 1..1000000"));

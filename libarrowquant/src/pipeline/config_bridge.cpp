@@ -53,6 +53,10 @@ PipelineConfig pipeline_config_from(const Config& c) {
   to.beta_schedule = parse_beta_schedule(vo.beta_schedule, "thermodynamic.transition_optimization.beta_schedule");
   to.gradient_clip = static_cast<float>(vo.gradient_clip);
   to.smoothness_weight = static_cast<float>(vo.smoothness_weight);
+  // Phase 3 chain solver
+  to.optimizer = parse_optimizer(vo.optimizer, "thermodynamic.transition_optimization.optimizer");
+  to.target_smoothness = static_cast<float>(vo.target_smoothness);
+  to.candidates = vo.candidates;
   p.effective_config_json = json::to_text(c.report_json());
   return p;
 }

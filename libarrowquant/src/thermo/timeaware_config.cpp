@@ -36,6 +36,19 @@ const char* severity_name(Severity s) {
   return "unknown";
 }
 
+const char* optimizer_name(TransitionOptimizer o) {
+  switch (o) {
+    case TransitionOptimizer::chain: return "chain";
+    case TransitionOptimizer::gradient: return "gradient";
+  }
+  return "unknown";
+}
+TransitionOptimizer parse_optimizer(std::string_view name, const std::string& what) {
+  if (name == "chain") return TransitionOptimizer::chain;
+  if (name == "gradient") return TransitionOptimizer::gradient;
+  invalid(what + " must be \"chain\" or \"gradient\", got \"" + std::string(name) + "\"");
+}
+
 Interpolation parse_interpolation(std::string_view name, const std::string& what) {
   if (name == "linear") return Interpolation::linear;
   if (name == "cubic") return Interpolation::cubic;
@@ -56,7 +69,7 @@ Severity parse_severity(std::string_view name, const std::string& what) {
 
 namespace {
 
-enum class KeyType { boolean, integer, real, interpolation, schedule };
+enum class KeyType { boolean, integer, real, interpolation, schedule, optimizer };
 
 struct KeyDef {
   std::string key;
@@ -140,6 +153,19 @@ const std::vector<KeyDef>& key_table() {
                        thermodynamic.transition_optimization.gradient_clip, float));
     t.push_back(AQ_NUM(to + "smoothness_weight", KeyType::real, 0, 1e6, false, false,
                        thermodynamic.transition_optimization.smoothness_weight, float));
+    // ---- Phase 3 chain solver keys (begin) ----
+    t.push_back(KeyDef{to + "optimizer", KeyType::optimizer, 0, 0, false, false, nullptr, nullptr,
+                       [](const TimeAwareConfig& c) {
+                         return std::string(optimizer_name(c.thermodynamic.transition_optimization.optimizer));
+                       },
+                       [](TimeAwareConfig& c, std::string_view v, const std::string& w) {
+                         c.thermodynamic.transition_optimization.optimizer = parse_optimizer(v, w);
+                       }});
+    t.push_back(AQ_NUM(to + "target_smoothness", KeyType::real, 0, 1, false, false,
+                       thermodynamic.transition_optimization.target_smoothness, float));
+    t.push_back(AQ_NUM(to + "candidates", KeyType::integer, 2, 1024, false, false,
+                       thermodynamic.transition_optimization.candidates, int));
+    // ---- Phase 3 chain solver keys (end) ----
     return t;
   }();
   return table;
@@ -158,7 +184,9 @@ const KeyDef& require_key(std::string_view key, const std::string& shown) {
   return *k;
 }
 
-bool is_string_type(KeyType t) { return t == KeyType::interpolation || t == KeyType::schedule; }
+bool is_string_type(KeyType t) {
+  return t == KeyType::interpolation || t == KeyType::schedule || t == KeyType::optimizer;
+}
 
 // Range check of one numeric value (as stored: real keys are narrowed to binary32 first).
 void check_number(const KeyDef& k, double v, const std::string& shown) {
