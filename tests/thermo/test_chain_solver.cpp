@@ -131,7 +131,11 @@ BOOST_AUTO_TEST_CASE(viterbi_finds_the_brute_force_optimum_under_the_jump_constr
           std::vector<uint32_t> arg;
           const double bf = brute_force(c, w, &arg);
           const chain::Path p = chain::viterbi(c, w);
+          const chain::PairTable table = chain::pair_table(c, w);
+          const chain::Path pt = chain::viterbi(c, w, &table);
           BOOST_TEST_CONTEXT("seed " << seed << " sw " << sw << " lambda " << lambda << " thr " << thr) {
+            BOOST_TEST(pt.index == p.index, boost::test_tools::per_element());  // the table changes nothing
+            BOOST_TEST((pt.cost == p.cost || (!pt.feasible && !p.feasible)));
             BOOST_TEST(p.feasible == std::isfinite(bf));
             if (!std::isfinite(bf)) {
               ++infeasible_seen;

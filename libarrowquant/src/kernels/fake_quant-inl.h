@@ -27,7 +27,7 @@ HWY_INLINE V RoundHalfAway(D d, V v) {
 }
 
 void FakeQuantSse(const float* HWY_RESTRICT x, size_t n, float scale, float zero_point, float levels,
-                  float* HWY_RESTRICT xhat, SseLanes* HWY_RESTRICT lanes) {
+                  float* HWY_RESTRICT xhat, SseLanes* HWY_RESTRICT lanes, float* HWY_RESTRICT bins) {
   using D = hn::ScalableTag<float>;
   const D d;
   constexpr size_t kMax = 16;
@@ -38,6 +38,8 @@ void FakeQuantSse(const float* HWY_RESTRICT x, size_t n, float scale, float zero
   const auto vz = hn::Set(d, zero_point);
   const auto vl = hn::Set(d, levels);
   const auto zero = hn::Zero(d);
+  const auto hundred = hn::Set(d, 100.0f);
+  const auto bin_hi = hn::Set(d, kBinLimit), bin_lo = hn::Set(d, -kBinLimit);
   size_t i = 0;
   if (N <= kMax && kMax % N == 0) {
     for (; i + kMax <= n; i += kMax) {
@@ -47,6 +49,11 @@ void FakeQuantSse(const float* HWY_RESTRICT x, size_t n, float scale, float zero
         const auto q = hn::Min(hn::Max(RoundHalfAway(d, v), zero), vl);
         const auto xh = hn::Mul(hn::Sub(q, vz), vs);
         hn::StoreU(xh, d, xhat + i + k * N);
+        if (bins) {
+          // |v| >= 2^23 is integral and Trunc keeps it, so RoundHalfAway is exact for every finite value.
+          const auto b = hn::Min(hn::Max(RoundHalfAway(d, hn::Mul(xh, hundred)), bin_lo), bin_hi);
+          hn::StoreU(b, d, bins + i + k * N);
+        }
         const auto e = hn::Sub(xv, xh);
         float* acc = lanes->v + k * N;
         hn::StoreU(hn::Add(hn::LoadU(d, acc), hn::Mul(e, e)), d, acc);
@@ -55,6 +62,7 @@ void FakeQuantSse(const float* HWY_RESTRICT x, size_t n, float scale, float zero
   }
   for (; i < n; ++i) {
     xhat[i] = fake_quantize(x[i], scale, zero_point, levels);
+    if (bins) bins[i] = entropy_bin_reference(xhat[i]);
     const float e = x[i] - xhat[i];
     lanes->v[i % kMax] = lanes->v[i % kMax] + e * e;
   }

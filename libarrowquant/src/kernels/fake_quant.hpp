@@ -16,11 +16,17 @@ struct alignas(64) SseLanes {
 
 // xhat[i] = (clamp(round_half_away(x[i] / scale + zero_point), 0, levels) - zero_point) * scale;
 // lanes->v[i % 16] accumulates (x[i] - xhat[i])^2 (lanes are zeroed first). x finite, scale > 0 finite.
+// bins (may be NULL): the entropy bin of xhat[i] as a float, clamp(round_half_away(xhat[i] * 100), ±kBinLimit):
+// two bins are equal exactly when entropy_regularization() puts the values into the same bin.
+constexpr float kBinLimit = 9.2e18f;
 using FakeQuantSseFn = void (*)(const float* x, std::size_t n, float scale, float zero_point, float levels,
-                                float* xhat, SseLanes* lanes);
+                                float* xhat, SseLanes* lanes, float* bins);
 
 FakeQuantSseFn fake_quant_sse_simd();       // dispatched at call time (SetSupportedTargetsForTest switches it)
 FakeQuantSseFn fake_quant_sse_reference();  // scalar
+
+// The scalar entropy bin (the reference of the kernel's bins).
+float entropy_bin_reference(float xhat);
 
 // The lanes folded in lane order, in binary64.
 double fold_lanes(const SseLanes& lanes);

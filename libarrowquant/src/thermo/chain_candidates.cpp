@@ -26,24 +26,33 @@
 
 namespace aq::chain {
 
-float entropy_of_sorted(const float* v, size_t n) {
-  auto bin = [](float x) -> int64_t {
-    const float r = std::round(x * 100.0f);
-    if (r >= 9.2e18f) return INT64_MAX;
-    if (r <= -9.2e18f) return INT64_MIN;
-    return static_cast<int64_t>(r);
-  };
+std::vector<float> entropy_terms(size_t n) {
+  std::vector<float> t(n + 1, 0.0f);
   const float count = static_cast<float>(n);
+  for (size_t c = 1; c <= n; ++c) {
+    const float p = static_cast<float>(c) / count;
+    t[c] = p * std::log(p);
+  }
+  return t;
+}
+
+float entropy_of_sorted_bins(const float* bins, size_t n, const float* terms) {
   float e = 0.0f;
-  for (size_t i = 0; i < n;) {
-    const int64_t b = bin(v[i]);
+  size_t i = 0;
+  while (i < n) {
     size_t j = i + 1;
-    while (j < n && bin(v[j]) == b) ++j;
-    const float p = static_cast<float>(j - i) / count;
-    e = e - p * std::log(p);
+    while (j < n && bins[j] == bins[i]) ++j;
+    e = e - terms[j - i];
     i = j;
   }
   return -e;
+}
+
+float entropy_of_sorted(const float* v, size_t n) {
+  std::vector<float> bins(n);
+  for (size_t i = 0; i < n; ++i) bins[i] = kernels::entropy_bin_reference(v[i]);
+  const std::vector<float> terms = entropy_terms(n);
+  return entropy_of_sorted_bins(bins.data(), n, terms.data());
 }
 
 namespace {
@@ -111,7 +120,7 @@ Candidates build_candidates(const std::vector<TimeGroupParam>& incoming, const s
   const std::vector<float> betas =
       beta_schedule(opt.beta_schedule, num_timesteps, config.beta_start, config.beta_end);
   const kernels::FakeQuantSseFn fq = kernels::fake_quant_sse_simd();
-  std::vector<float> xhat;
+  std::vector<float> xhat, bins;
   kernels::SseLanes lanes;
 
   for (size_t g = 0; g < G; ++g) {
@@ -145,15 +154,18 @@ Candidates build_candidates(const std::vector<TimeGroupParam>& incoming, const s
     const std::vector<float>& x = sorted[g];
     const size_t n = x.size();
     xhat.resize(n);
+    bins.resize(n);
     const float beta = betas[group_transition_timestep(incoming[g])];
     const Transition orig = transition_for_beta(x.data(), n, beta);
     const double n_share = static_cast<double>(n) / static_cast<double>(total);
+    const std::vector<float> terms = opt.entropy_weight > 0.0f ? entropy_terms(n) : std::vector<float>();
     for (size_t j = 0; j < k; ++j) {
       const Pair pr = list[j];
       if (!std::isfinite(pr.scale) || !(pr.scale > 0.0f) || !std::isfinite(pr.zero_point))
         invalid("time group " + std::to_string(g) + ": a Phase 3 candidate's parameters overflow binary32 (the "
                 "calibration range is too large or too small)");
-      fq(x.data(), n, pr.scale, pr.zero_point, levels, xhat.data(), &lanes);
+      const bool entropy = opt.entropy_weight > 0.0f;
+      fq(x.data(), n, pr.scale, pr.zero_point, levels, xhat.data(), &lanes, entropy ? bins.data() : nullptr);
       const double sse = kernels::fold_lanes(lanes);
       double u = sse / static_cast<double>(total);
       if (opt.markov_weight > 0.0f) {
@@ -163,7 +175,7 @@ Candidates build_candidates(const std::vector<TimeGroupParam>& incoming, const s
       }
       if (opt.entropy_weight > 0.0f)
         u += static_cast<double>(opt.entropy_weight) * n_share *
-             static_cast<double>(entropy_of_sorted(xhat.data(), n));
+             static_cast<double>(entropy_of_sorted_bins(bins.data(), n, terms.data()));
       const size_t idx = g * k + j;
       c.scale[idx] = pr.scale;
       c.zero_point[idx] = pr.zero_point;

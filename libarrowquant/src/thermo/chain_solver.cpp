@@ -75,9 +75,11 @@ OptimizationResult optimize_params_chain(const std::vector<TimeGroupParam>& init
   chain::PairWeights w;
   w.smoothness_weight = opt.smoothness_weight;
   w.threshold = threshold;
+  const bool tabled = static_cast<uint64_t>(G) * k * k <= chain::kMaxTable;
+  const chain::PairTable table = tabled ? chain::pair_table(c, w) : chain::PairTable();
   auto solve = [&](double lambda) {
     w.multiplier = lambda;
-    chain::Path p = chain::viterbi(c, w);
+    chain::Path p = chain::viterbi(c, w, tabled ? &table : nullptr);
     if (!p.feasible) invalid("Phase 3 chain solver: no feasible sequence (internal error: the common range is missing)");
     res.loss_history.push_back(static_cast<float>(p.cost));
     ++res.iterations;

@@ -14,7 +14,7 @@ namespace aq::chain {
 // floor(sqrt(limit / G)) (at least 2), so a huge G cannot hang a run.
 constexpr uint64_t kMaxPairsPerSolve = uint64_t(1) << 24;
 // Bisection steps on the multiplier once a feasible upper end is known (fixed, so the work is bounded).
-constexpr int kBisectionSteps = 30;
+constexpr int kBisectionSteps = 20;
 
 // G groups x K candidates, row-major: candidate j of group g is at g * k + j.
 struct Candidates {
@@ -41,6 +41,15 @@ inline float zero_point_jump(float z0, float z1) { return std::fabs(z1 - z0) / 2
 // exceeds the threshold (strict >, as Phase 1 counts a violation).
 double pair_cost(const Candidates& c, size_t g, size_t a, size_t b, const PairWeights& w);
 
+// The multiplier-independent parts of every pair cost, computed once per layer when G * K^2 <= kMaxTable:
+// per boundary g, entry [g][b * K + a] holds the jump sj + zj (+inf when infeasible) and the coupling term.
+constexpr uint64_t kMaxTable = uint64_t(1) << 20;
+struct PairTable {
+  std::vector<float> jump;
+  std::vector<double> coupling;
+};
+PairTable pair_table(const Candidates& c, const PairWeights& w);  // w.multiplier is not used
+
 struct Path {
   std::vector<uint32_t> index;  // candidate per group
   double cost = 0;              // sum of unary and pair costs along the path
@@ -49,10 +58,14 @@ struct Path {
 
 // The minimum of sum_g U_g + sum_g pair_cost over all candidate sequences (Viterbi); among equal costs the
 // predecessor with the lowest index and then the last group's lowest index win.
-Path viterbi(const Candidates& c, const PairWeights& w);
+// With a table (built for the same weights but any multiplier) the costs are the same bits, only faster.
+Path viterbi(const Candidates& c, const PairWeights& w, const PairTable* table = nullptr);
 
 // -H of values that are sorted ascending, with exactly entropy_regularization()'s arithmetic (binned at
-// round(v * 100); bins of sorted values are sorted, so no sort is needed).
+// round(v * 100); bins of sorted values are sorted, so no sort is needed). entropy_of_sorted_bins takes the
+// kernel's bins and terms[c] = p log p of p = c / n (entropy_terms(n), shared by all candidates of a group).
+std::vector<float> entropy_terms(size_t n);
+float entropy_of_sorted_bins(const float* bins, size_t n, const float* terms);
 float entropy_of_sorted(const float* v, size_t n);
 
 // Candidates and unary costs of one layer (see optimize_params_chain): samples validated by the caller.
