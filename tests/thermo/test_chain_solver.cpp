@@ -210,7 +210,6 @@ BOOST_AUTO_TEST_CASE(adversarial_sequences_end_without_violations_and_at_the_tar
       BOOST_TEST(r.converged);
       BOOST_TEST(r.candidates == 64u);
       BOOST_TEST(r.iterations == r.loss_history.size());
-      BOOST_TEST(r.mse >= r.unconstrained_mse);
       for (size_t g = 0; g < init.size(); ++g) {
         BOOST_TEST(r.params[g].start == init[g].start);
         BOOST_TEST(r.params[g].end == init[g].end);
@@ -234,6 +233,9 @@ BOOST_AUTO_TEST_CASE(a_binding_target_is_met_through_the_multiplier) {
   // Without the coupling term only the multiplier pulls the groups together (the coupling alone would flatten
   // this sequence: its weight 0.1 outweighs MSEs of order 1e-4).
   c.thermodynamic.transition_optimization.smoothness_weight = 0.0f;
+  // MSE alone in the unary costs, so the constrained optimum can only cost more MSE than each group's own best.
+  c.thermodynamic.transition_optimization.markov_weight = 0.0f;
+  c.thermodynamic.transition_optimization.entropy_weight = 0.0f;
   const auto init = own_params(samples, 10, 8);
   for (float target : {0.95f, 0.98f, 0.995f}) {
     BOOST_TEST_CONTEXT("target " << target) {
