@@ -146,6 +146,29 @@ int run_accuracy(int argc, char** argv, int first) {
                   sci(number_at(v, "final_relative_error").value_or(0), 4).c_str(),
                   sci(number_at(v, "mean_step_error").value_or(0), 4).c_str());
     }
+  // What Phase 3's chain solver paid for smoothness on the denoiser layers (the `optimization` variant).
+  if (const auto* vs = at_path(a, "variants"); vs && vs->is_array())
+    for (const auto& v : vs->get_array()) {
+      if (string_at(v, "name").value_or("") != "optimization") continue;
+      const auto* ls = at_path(v, "layers");
+      if (!ls || !ls->is_array()) continue;
+      bool header = false;
+      for (const auto& l : ls->get_array()) {
+        const auto mse = number_at(l, "phase3.mse"), free = number_at(l, "phase3.unconstrained_mse");
+        if (!mse || !free) continue;
+        if (!header) {
+          std::printf("\nPhase 3 chain solver (optimization variant), per denoiser layer:\n");
+          std::printf("  %-44s %-11s %-11s %-13s %-11s %s\n", "layer", "mse", "own best", "multiplier",
+                      "candidates", "solves");
+          header = true;
+        }
+        const auto m = number_at(l, "phase3.multiplier");
+        std::printf("  %-44s %-11s %-11s %-13s %-11s %s\n", string_at(l, "name").value_or("?").c_str(),
+                    sci(*mse, 3).c_str(), sci(*free, 3).c_str(), m ? sci(*m, 3).c_str() : "-",
+                    fixed(number_at(l, "phase3.candidates").value_or(0), 0).c_str(),
+                    fixed(number_at(l, "phase3.iterations").value_or(0), 0).c_str());
+      }
+    }
   if (auto r = args.value("report")) std::printf("\n  %-12s %s\n", "report", r->c_str());
   if (auto h = args.value("html-report")) std::printf("  %-12s %s\n", "html report", h->c_str());
   return kExitOk;
