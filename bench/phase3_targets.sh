@@ -38,3 +38,24 @@ PY
     done
   done
 done
+
+# The error of the reverse chain for the same runs: what the smoothness cost in accuracy.
+echo
+echo "| model | calibration | G | weights only | baseline | Phase 3 | price of smoothness: mse / own-best mse per denoiser layer |"
+echo "|---|---|---|---|---|---|---|"
+for spec in "$@"; do
+  name=${spec#*=}
+  for cal in linear-0.5 linear-0.1 linear-0.02 cosine-0.02; do
+    for g in 4 10 25; do
+      python3 - "$work/$name-$cal-$g.json" "$name" "$cal" "$g" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = {x["name"]: x for x in d["variants"]}
+b, o, w = v["baseline"], v["optimization"], d["reference"]["weights_only"]
+cell = lambda x: f"{x['final_relative_error']:.4g} ({x['mean_step_error']:.3g})"
+price = ", ".join(f"{l['phase3']['mse'] / l['phase3']['unconstrained_mse']:.2f}" for l in o["layers"])
+print(f"| {sys.argv[2]} | {sys.argv[3].replace('-', ', ')} | {sys.argv[4]} | {cell(w)} | {cell(b)} | {cell(o)} | {price} |")
+PY
+    done
+  done
+done
