@@ -22,8 +22,10 @@ the same model and calibration compare the time-group activation parameters of f
 (phases off), smoothing (Phase 2), optimization (Phase 3) and both - by smoothness score and violation count,
 and by the error accumulated along a simulated reverse diffusion whose denoiser is made of the model's own
 linear layers (pairs [m, d] / [d, m] in one block): the chain with quantized weights and time-group activation
-quantization against the full-precision chain, same start and noise. Prints a table; docs/accuracy.md
-defines every number.
+quantization against the full-precision chain, same start and noise. Prints a table, then for Phase 3's
+chain solver (thermodynamic.transition_optimization.optimizer "chain", the default) each denoiser layer's
+activation MSE against each group's own best candidate (the price of smoothness), its multiplier, candidates
+and solves; docs/accuracy.md defines every number.
 
 Options:
   --bits N                weight bits: 2, 4 or 8 (config key bit_width; alias --bit-width)
