@@ -1088,7 +1088,7 @@ impl OptimizationRef {
         let mut p = ptr::null();
         // SAFETY: valid handle; the library returns a static string.
         check(unsafe { sys::aq_optimization_optimizer(self.as_ptr(), &mut p) })?;
-        unsafe { static_str(p) }.ok_or_else(|| Error::new(Status::Internal, "aq_optimization_optimizer returned NULL"))
+        Ok(unsafe { static_str(p) })
     }
 
     /// The chain solver's multiplier, whether the target bound, and the candidates per group.
