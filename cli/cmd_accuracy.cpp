@@ -23,8 +23,10 @@ the same model and calibration compare the time-group activation parameters of f
 (phases off), smoothing (Phase 2), optimization (Phase 3) and both - by smoothness score and violation count,
 and by the error accumulated along a simulated reverse diffusion whose denoiser is made of the model's own
 linear layers (pairs [m, d] / [d, m] in one block): the chain with quantized weights and time-group activation
-quantization against the full-precision chain, same start and noise. Prints a table; docs/accuracy.md
-defines every number.
+quantization against the full-precision chain, same start and noise. Prints a table, then for Phase 3's
+chain solver (thermodynamic.transition_optimization.optimizer "chain", the default) each denoiser layer's
+activation MSE against each group's own best candidate (the price of smoothness), its multiplier, candidates
+and solves; docs/accuracy.md defines every number.
 
 Options:
   --bits N                weight bits: 2, 4 or 8 (config key bit_width; alias --bit-width)
@@ -160,6 +162,29 @@ int run_accuracy(int argc, char** argv, int first) {
                   f("model_smoothness_score", 4).c_str(), f("model_violation_count", 0).c_str(),
                   sci(number_at(v, "final_relative_error").value_or(0), 4).c_str(),
                   sci(number_at(v, "mean_step_error").value_or(0), 4).c_str());
+    }
+  // What Phase 3's chain solver paid for smoothness on the denoiser layers (the `optimization` variant).
+  if (const auto* vs = at_path(a, "variants"); vs && vs->is_array())
+    for (const auto& v : vs->get_array()) {
+      if (string_at(v, "name").value_or("") != "optimization") continue;
+      const auto* ls = at_path(v, "layers");
+      if (!ls || !ls->is_array()) continue;
+      bool header = false;
+      for (const auto& l : ls->get_array()) {
+        const auto mse = number_at(l, "phase3.mse"), free = number_at(l, "phase3.unconstrained_mse");
+        if (!mse || !free) continue;
+        if (!header) {
+          std::printf("\nPhase 3 chain solver (optimization variant), per denoiser layer:\n");
+          std::printf("  %-44s %-11s %-11s %-13s %-11s %s\n", "layer", "mse", "own best", "multiplier",
+                      "candidates", "solves");
+          header = true;
+        }
+        const auto m = number_at(l, "phase3.multiplier");
+        std::printf("  %-44s %-11s %-11s %-13s %-11s %s\n", string_at(l, "name").value_or("?").c_str(),
+                    sci(*mse, 3).c_str(), sci(*free, 3).c_str(), m ? sci(*m, 3).c_str() : "-",
+                    fixed(number_at(l, "phase3.candidates").value_or(0), 0).c_str(),
+                    fixed(number_at(l, "phase3.iterations").value_or(0), 0).c_str());
+      }
     }
   if (auto r = args.value("report")) std::printf("\n  %-12s %s\n", "report", r->c_str());
   if (auto h = args.value("html-report")) std::printf("  %-12s %s\n", "html report", h->c_str());

@@ -447,15 +447,35 @@ AQ_API aq_status aq_optimize_params(const aq_tg_params* initial, const aq_calib_
 /** View of the best parameters found (valid until the result is freed). */
 AQ_API aq_status aq_optimization_params(const aq_optimization* result, const aq_tg_params** params);
 /** Objective at the initial and at the returned parameters, evaluated points, and whether the last two losses
- *  differed by less than convergence_threshold; pointers may be NULL. */
+ *  differed by less than convergence_threshold; pointers may be NULL. For the chain solver (optimizer "chain",
+ *  the default): iterations = dynamic-programme solves (bisection steps included), converged = the Phase 1
+ *  score reached target_smoothness. */
 AQ_API aq_status aq_optimization_result(const aq_optimization* result, float* initial_loss, float* final_loss,
                                         uint64_t* iterations, int* converged);
-/** View of the loss history (one objective value per iteration; its minimum is final_loss). */
+/** View of the loss history (gradient: one objective value per iteration, its minimum is final_loss; chain: the
+ *  chain objective, multiplier term included, of each solve). */
 AQ_API aq_status aq_optimization_loss_history(const aq_optimization* result, const float** data, uint64_t* count);
 /** Transition cache hits and misses during the optimization; pointers may be NULL. */
 AQ_API aq_status aq_optimization_cache_stats(const aq_optimization* result, uint64_t* hits, uint64_t* misses);
 /** Release a result. NULL is a no-op. */
 AQ_API void aq_optimization_free(aq_optimization* result);
+
+/* Phase 3 chain solver (docs/time-aware.md, "Phase 3: the chain solver"). */
+/** Which solver produced result: *optimizer receives "chain" or "gradient" (a static string). */
+AQ_API aq_status aq_optimization_optimizer(const aq_optimization* result, const char** optimizer);
+/** The chain solver's search: the multiplier on the boundary jumps that met the score target (0 when the target
+ *  did not bind; +inf when the jump-free sequence had to be taken), whether the target bound (1) or was met
+ *  without the multiplier (0), and the candidates per group used (the configured count, lowered for a layer when
+ *  G * K^2 exceeds 2^24). Zeros for the gradient optimizer. Pointers may be NULL. */
+AQ_API aq_status aq_optimization_chain(const aq_optimization* result, double* multiplier, int* target_bound,
+                                       uint64_t* candidates);
+/** The price of smoothness: activation MSE on the calibration samples of the returned parameters (mse) and of
+ *  each group's own best candidate without constraints or coupling (unconstrained_mse). Zeros for the gradient
+ *  optimizer. Pointers may be NULL. */
+AQ_API aq_status aq_optimization_price(const aq_optimization* result, float* mse, float* unconstrained_mse);
+/** View of each group's own best candidate (the unconstrained sequence; valid until the result is freed).
+ *  The gradient optimizer has none: *params is an empty parameter set. */
+AQ_API aq_status aq_optimization_unconstrained_params(const aq_optimization* result, const aq_tg_params** params);
 
 /* --- Layer entry point ---------------------------------------------------------------------------------------- */
 

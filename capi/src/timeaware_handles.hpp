@@ -49,7 +49,9 @@ struct aq_transition_computer {
 struct aq_optimization {
   aq::OptimizationResult result;
   aq_tg_params params;
-  explicit aq_optimization(aq::OptimizationResult r) : result(std::move(r)), params(result.params) {}
+  aq_tg_params unconstrained;  // the chain solver's per-group best (empty for the gradient optimizer)
+  explicit aq_optimization(aq::OptimizationResult r)
+      : result(std::move(r)), params(result.params), unconstrained(result.unconstrained_params) {}
 };
 
 struct aq_layer_result {

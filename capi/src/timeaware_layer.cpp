@@ -60,6 +60,41 @@ aq_status aq_optimization_cache_stats(const aq_optimization* result, uint64_t* h
 
 void aq_optimization_free(aq_optimization* result) { delete result; }
 
+aq_status aq_optimization_optimizer(const aq_optimization* result, const char** optimizer) {
+  return guard([&] {
+    require_nonnull(result, "result");
+    require_nonnull(optimizer, "optimizer");
+    *optimizer = aq::optimizer_name(result->result.optimizer);
+  });
+}
+
+aq_status aq_optimization_chain(const aq_optimization* result, double* multiplier, int* target_bound,
+                                uint64_t* candidates) {
+  return guard([&] {
+    require_nonnull(result, "result");
+    const aq::OptimizationResult& r = result->result;
+    if (multiplier) *multiplier = r.multiplier;
+    if (target_bound) *target_bound = r.target_bound ? 1 : 0;
+    if (candidates) *candidates = r.candidates;
+  });
+}
+
+aq_status aq_optimization_price(const aq_optimization* result, float* mse, float* unconstrained_mse) {
+  return guard([&] {
+    require_nonnull(result, "result");
+    if (mse) *mse = result->result.mse;
+    if (unconstrained_mse) *unconstrained_mse = result->result.unconstrained_mse;
+  });
+}
+
+aq_status aq_optimization_unconstrained_params(const aq_optimization* result, const aq_tg_params** params) {
+  return guard([&] {
+    require_nonnull(result, "result");
+    require_nonnull(params, "params");
+    *params = &result->unconstrained;
+  });
+}
+
 aq_status aq_timeaware_layer(const aq_calib_stats* stats, const aq_timeaware_config* config, uint64_t seed,
                              aq_layer_result** out) {
   aq::capi::reset_out(out);

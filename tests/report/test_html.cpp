@@ -201,3 +201,19 @@ BOOST_AUTO_TEST_CASE(atomic_write_replaces_the_file_and_leaves_no_temporary) {
     BOOST_TEST(std::string(e.what()).find("missing-dir") != std::string::npos);
   }
 }
+
+BOOST_AUTO_TEST_CASE(chain_solver_layers_show_the_unconstrained_scales_and_the_price) {
+  std::string q = two_layer_quality_report();
+  const std::string anchor = R"("phase1_before": {"smoothness_score": 0.7,)";
+  const std::size_t at = q.find(anchor);
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  q.insert(at, R"("optimization": {"optimizer": "chain", "iterations": 1, "converged": true, "mse": 0.0042,
+      "unconstrained_mse": 0.0021, "unconstrained_scales": [0.5, 1.9, 1.2, 2.5],
+      "unconstrained_zero_points": [90.0, 120.0, 100.0, 130.0]}, )");
+  const std::string h = aq::report::html_report(q, aq::report::baseline_metrics(q), "");
+  BOOST_TEST(has(h, "Phase 3 unconstrained (each group&#39;s best)"));
+  BOOST_TEST(has(h, "activation MSE 0.0042 against 0.0021"));
+  // A layer without a chain result keeps the two-series chart.
+  const std::string plain = aq::report::html_report(two_layer_quality_report(), "", "");
+  BOOST_TEST(!has(plain, "Phase 3 unconstrained"));
+}

@@ -1,4 +1,4 @@
-// Phase 3 transition optimization: the properties of issue 3 and determinism across thread counts.
+// Phase 3 gradient optimizer: its properties and determinism across thread counts.
 #define BOOST_TEST_MODULE optimizer
 #include <boost/test/unit_test.hpp>
 
@@ -21,6 +21,7 @@ TimeAwareConfig optimizing_config(float smoothness_weight = 0.1f) {
   c.calibration_samples = 64;
   c.thermodynamic.transition_optimization.enabled = true;
   c.thermodynamic.transition_optimization.smoothness_weight = smoothness_weight;
+  c.thermodynamic.transition_optimization.optimizer = TransitionOptimizer::gradient;  // the chain: test_chain_solver
   return c;
 }
 

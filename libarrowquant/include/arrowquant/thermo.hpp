@@ -166,13 +166,21 @@ LossBreakdown evaluate_objective(const std::vector<TimeGroupParam>& params,
                                  const TimeAwareConfig& config);
 
 struct OptimizationResult {
-  std::vector<TimeGroupParam> params;  // the best point seen
-  float initial_loss = 0;              // objective at the initial params (= loss_history[0])
-  float final_loss = 0;                // objective at `params` (= min of loss_history)
-  uint64_t iterations = 0;             // evaluated points
-  bool converged = false;              // the last two losses differ by less than convergence_threshold
-  std::vector<float> loss_history;     // one objective value per iteration
-  uint64_t cache_hits = 0, cache_misses = 0;  // of the transition computer
+  std::vector<TimeGroupParam> params;  // the best point seen (gradient) / the chain's sequence (chain)
+  float initial_loss = 0;              // objective at the initial params (gradient: = loss_history[0])
+  float final_loss = 0;                // objective at `params` (gradient: = min of loss_history)
+  uint64_t iterations = 0;             // gradient: evaluated points; chain: dynamic-programme solves (bisection steps)
+  bool converged = false;              // gradient: last two losses differ by < convergence_threshold; chain: target met
+  std::vector<float> loss_history;     // gradient: objective per iteration; chain: chain objective per solve
+  uint64_t cache_hits = 0, cache_misses = 0;  // of the transition computer (gradient)
+  // ---- chain solver (zero / empty for the gradient optimizer) ----
+  TransitionOptimizer optimizer = TransitionOptimizer::gradient;
+  double multiplier = 0;       // the multiplier on sum(scale jump + zero-point jump) that met the score target
+  bool target_bound = false;   // the unconstrained chain missed the target, so the multiplier was searched
+  uint64_t candidates = 0;     // candidates per group actually used (config value, capped by the G*K^2 limit)
+  std::vector<TimeGroupParam> unconstrained_params;  // each group's own best candidate (no coupling, no limits)
+  float unconstrained_mse = 0;  // activation MSE of unconstrained_params on the group samples
+  float mse = 0;                // activation MSE of `params` (the price of smoothness is mse - unconstrained_mse)
 };
 
 // Gradient descent on per-group (ln scale, zero point in codes): analytic gradients of MSE, Markov KL and the
@@ -180,9 +188,21 @@ struct OptimizationResult {
 // each component clipped to ±gradient_clip, learning_rate step; stops at max_iterations or when two consecutive
 // losses differ by less than convergence_threshold; returns the best point. Deterministic. samples[g] must be
 // non-empty; params validated; every group's time range must lie in [0, num_timesteps).
+// Dispatches on config.thermodynamic.transition_optimization.optimizer ("chain" by default, see below).
 OptimizationResult optimize_params(const std::vector<TimeGroupParam>& initial,
                                    const std::vector<std::vector<float>>& samples, uint64_t num_timesteps,
                                    const TimeAwareConfig& config);
+// The gradient optimizer above, whatever the config's optimizer key says.
+OptimizationResult optimize_params_gradient(const std::vector<TimeGroupParam>& initial,
+                                            const std::vector<std::vector<float>>& samples, uint64_t num_timesteps,
+                                            const TimeAwareConfig& config);
+// The chain solver (docs/time-aware.md, "Phase 3: the chain solver"): per group `candidates` (scale, zero point)
+// pairs, unary costs computed once, Viterbi along the groups with Phase 1's scale-jump limit as a hard
+// constraint, and a multiplier on the boundary jumps found by bisection so the Phase 1 score reaches
+// target_smoothness. Same input, same bytes on any thread count and SIMD target.
+OptimizationResult optimize_params_chain(const std::vector<TimeGroupParam>& initial,
+                                         const std::vector<std::vector<float>>& samples, uint64_t num_timesteps,
+                                         const TimeAwareConfig& config);
 
 // ------------------------------------------------------------------------------------------------------------
 // Layer entry point: validate → smooth → optimize → validate

@@ -20,14 +20,18 @@ namespace aq {
 enum class Interpolation : int { linear = 0, cubic = 1, sigmoid = 2 };
 enum class BetaScheduleKind : int { linear = 0, cosine = 1 };
 enum class Severity : int { low = 0, medium = 1, high = 2 };
+// Phase 3's solver: the chain dynamic programme (thermo/chain_solver.cpp) or the earlier gradient descent.
+enum class TransitionOptimizer : int { chain = 0, gradient = 1 };
 
 const char* interpolation_name(Interpolation m);   // "linear", "cubic", "sigmoid"
 const char* beta_schedule_name(BetaScheduleKind k);  // "linear", "cosine"
 const char* severity_name(Severity s);               // "low", "medium", "high"
+const char* optimizer_name(TransitionOptimizer o);   // "chain", "gradient"
 // Parse a name; throws aq::Error(invalid_argument) naming `what` when the name is unknown.
 Interpolation parse_interpolation(std::string_view name, const std::string& what);
 BetaScheduleKind parse_beta_schedule(std::string_view name, const std::string& what);
 Severity parse_severity(std::string_view name, const std::string& what);
+TransitionOptimizer parse_optimizer(std::string_view name, const std::string& what);
 
 struct ValidationConfig {
   bool enabled = true;               // Phase 1 runs before and after phases 2–3
@@ -51,6 +55,10 @@ struct TransitionOptimizationConfig {
   BetaScheduleKind beta_schedule = BetaScheduleKind::linear;  // schedule of the transitions
   float gradient_clip = 1.0f;    // per-component clip of the gradient; > 0
   float smoothness_weight = 0.1f;  // coupling term between neighbouring groups (ours); >= 0, 0 = seed's loss
+  // --- chain solver (docs/time-aware.md, "Phase 3: the chain solver") ---
+  TransitionOptimizer optimizer = TransitionOptimizer::chain;  // "chain" (default) or "gradient"
+  float target_smoothness = 0.9f;  // Phase 1 score the chain must reach; [0, 1]
+  int candidates = 64;             // candidate (scale, zero point) pairs per group; 2..1024
 };
 
 struct ThermodynamicConfig {

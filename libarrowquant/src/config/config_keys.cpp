@@ -30,6 +30,7 @@ void put(Mode& m, const bj::value& v) { m = v.as_string() == "search" ? Mode::se
 void put(Profile& m, const bj::value& v) { m = parse_profile(v.as_string().c_str()); }
 void put(Interpolation& m, const bj::value& v) { m = parse_interpolation(v.as_string().c_str(), "interpolation"); }
 void put(BetaScheduleKind& m, const bj::value& v) { m = parse_beta_schedule(v.as_string().c_str(), "beta_schedule"); }
+void put(TransitionOptimizer& m, const bj::value& v) { m = parse_optimizer(v.as_string().c_str(), "optimizer"); }
 void put(std::vector<std::string>& m, const bj::value& v) {
   m.clear();
   for (const auto& e : v.as_array()) m.emplace_back(e.as_string().c_str());
@@ -58,6 +59,7 @@ bj::value get(Mode m, Kind) { return m == Mode::search ? "search" : "rtn"; }
 bj::value get(Profile m, Kind) { return profile_name(m); }
 bj::value get(Interpolation m, Kind) { return interpolation_name(m); }
 bj::value get(BetaScheduleKind m, Kind) { return beta_schedule_name(m); }
+bj::value get(TransitionOptimizer m, Kind) { return optimizer_name(m); }
 bj::value get(const std::vector<std::string>& m, Kind) {
   bj::array a;
   for (const auto& s : m) a.emplace_back(s);
@@ -207,6 +209,16 @@ std::vector<KeyDef> build_table() {
   t.push_back(key("thermodynamic.transition_optimization.smoothness_weight", R,
                   AQ_MEMBER(time_aware.thermodynamic.transition_optimization.smoothness_weight), 0.1,
                   "coupling between neighbouring groups (0 = the original loss)").range(0, kHuge));
+  t.push_back(key("thermodynamic.transition_optimization.optimizer", C,
+                  AQ_MEMBER(time_aware.thermodynamic.transition_optimization.optimizer), "chain",
+                  "Phase 3 solver: chain (best sequence under the smoothness constraints, dynamic programming) or "
+                  "gradient (clipped gradient steps)").choices({"chain", "gradient"}));
+  t.push_back(key("thermodynamic.transition_optimization.target_smoothness", R,
+                  AQ_MEMBER(time_aware.thermodynamic.transition_optimization.target_smoothness), 0.9,
+                  "Phase 1 smoothness score the chain solver must reach").range(0, 1));
+  t.push_back(key("thermodynamic.transition_optimization.candidates", I,
+                  AQ_MEMBER(time_aware.thermodynamic.transition_optimization.candidates), 64,
+                  "candidate (scale, zero point) pairs per time group of the chain solver").range(2, 1024));
   t.push_back(key("mode", C, AQ_MEMBER(mode), "rtn", "rtn (min/max, round half to even) or search "
                   "(error-minimizing)").choices({"rtn", "search"}).flag("mode", "MODE"));
   t.push_back(key("activation_bits", I, AQ_MEMBER(time_aware.activation_bits), 8,

@@ -19,6 +19,7 @@
 #include "pipeline/model_format.hpp"
 #include "pipeline/test_pause.hpp"
 #include "io/path_identity.hpp"
+#include "report/phase3_json.hpp"
 
 namespace aq {
 namespace {
@@ -624,14 +625,7 @@ std::string quantize_model_staged(const std::string& input_path, const std::stri
               config.time_aware.thermodynamic.validation.smoothness_threshold)));
       }
       ta["smoothing_applied"] = r.stages[1].ran;
-      if (r.optimization) {
-        boost::json::object op;
-        op["iterations"] = r.optimization->iterations;
-        op["converged"] = r.optimization->converged;
-        op["initial_loss"] = static_cast<double>(r.optimization->initial_loss);
-        op["final_loss"] = static_cast<double>(r.optimization->final_loss);
-        ta["optimization"] = std::move(op);
-      }
+      if (r.optimization) ta["optimization"] = report::phase3_json(*r.optimization);
       o["time_aware"] = std::move(ta);
       timing["validate_before_s"] = r.timings.validate_before;
       timing["smooth_s"] = r.timings.smooth;

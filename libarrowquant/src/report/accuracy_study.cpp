@@ -21,6 +21,7 @@
 #include "pipeline/layer_plan.hpp"
 #include "pipeline/layer_seed.hpp"
 #include "report/denoiser_chain.hpp"
+#include "report/phase3_json.hpp"
 
 namespace aq::report {
 namespace {
@@ -350,13 +351,15 @@ std::string accuracy_study(const std::string& model_path, const PipelineConfig& 
         sc.push_back(static_cast<double>(p.scale));
         zp.push_back(static_cast<double>(p.zero_point));
       }
-      layers.push_back(bj::object{{"name", net.layers[li].name},
-                                  {"smoothness_score_before", static_cast<double>(before.smoothness_score)},
-                                  {"smoothness_score", static_cast<double>(after.smoothness_score)},
-                                  {"violation_count_before", before.violations.size()},
-                                  {"violation_count", after.violations.size()},
-                                  {"scales", std::move(sc)},
-                                  {"zero_points", std::move(zp)}});
+      bj::object lo{{"name", net.layers[li].name},
+                    {"smoothness_score_before", static_cast<double>(before.smoothness_score)},
+                    {"smoothness_score", static_cast<double>(after.smoothness_score)},
+                    {"violation_count_before", before.violations.size()},
+                    {"violation_count", after.violations.size()},
+                    {"scales", std::move(sc)},
+                    {"zero_points", std::move(zp)}};
+      if (r.optimization) lo["phase3"] = phase3_json(*r.optimization);
+      layers.push_back(std::move(lo));
       if (vs.smoothing == false && vs.optimization == false) {
         // How much the calibration ranges change with t: the spread of the group ranges (max - min).
         double lo = INFINITY, hi = 0;
@@ -392,14 +395,18 @@ std::string accuracy_study(const std::string& model_path, const PipelineConfig& 
     if (opt.model_metrics && !model_inputs.empty()) {
       const auto t0 = Clock::now();
       const std::vector<LayerResult> rs = process_layers(model_inputs, ta, config.num_threads);
-      double ms = 0;
-      uint64_t mv = 0;
+      double ms = 0, mmin = 1;
+      uint64_t mv = 0, met = 0;
       for (const auto& r : rs) {
         ms += r.final_stage().report->smoothness_score;
+        mmin = std::min(mmin, static_cast<double>(r.final_stage().report->smoothness_score));
         mv += r.final_stage().report->violations.size();
+        if (r.optimization && r.optimization->converged) ++met;
       }
       v["model_smoothness_score"] = ms / double(rs.size());
+      v["model_min_smoothness_score"] = mmin;
       v["model_violation_count"] = mv;
+      if (vs.optimization) v["model_phase3_target_met_layers"] = met;
       v["model_layers"] = rs.size();
       v["model_phase_time_s"] = since(t0);
     }

@@ -25,6 +25,9 @@ struct ParamLayer {
   std::string name;
   std::vector<double> s_before, s_after, z_before, z_after;
   double score_before = kNaN, score_after = kNaN;
+  // Phase 3 chain solver: each group's own best candidate, and the MSE price of the constraints.
+  std::vector<double> s_free, z_free;
+  double mse = kNaN, mse_free = kNaN;
 };
 struct LayerBar {
   std::string name;
@@ -187,6 +190,10 @@ void from_quality_report(Page& p, const bj::value& rep) {
     pl.z_after = param_field(lv, "params_after", "zero_point");
     pl.score_before = before.layers[i].smoothness_score;
     pl.score_after = number(lv, "time_aware.phase1_after.smoothness_score");
+    pl.s_free = numbers(lv, "time_aware.optimization.unconstrained_scales");
+    pl.z_free = numbers(lv, "time_aware.optimization.unconstrained_zero_points");
+    pl.mse = number(lv, "time_aware.optimization.mse");
+    pl.mse_free = number(lv, "time_aware.optimization.unconstrained_mse");
     p.params.push_back(std::move(pl));
   }
   p.params_have_after = phases_ran;
@@ -456,10 +463,19 @@ std::string render_page(const Page& p) {
         s.series.push_back({"after phases", l.s_after, palette(1), true});
         z.series.push_back({"after phases", l.z_after, palette(1), true});
       }
+      const bool chain = after && l.s_free.size() == l.s_after.size();
+      if (chain) {
+        s.series.push_back({"Phase 3 unconstrained (each group's best)", l.s_free, palette(3), true});
+        z.series.push_back({"Phase 3 unconstrained (each group's best)", l.z_free, palette(3), true});
+      }
       h += "<figure class=\"params\"><div class=\"pair\">" + render(s) + render(z) + "</div><figcaption>Layer " +
            html_escape(l.name) + " (smoothness " + fmt("%.4f", l.score_before) +
            (after ? " before, " + fmt("%.4f", l.score_after) + " after" : "") + "), one of the " +
-           std::to_string(p.params.size()) + " least smooth layers.</figcaption></figure>\n";
+           std::to_string(p.params.size()) + " least smooth layers." +
+           (chain ? " Phase 3 chain solver: activation MSE " + fmt("%.3g", l.mse) + " against " +
+                        fmt("%.3g", l.mse_free) + " for each group's own best (the price of smoothness)."
+                  : std::string()) +
+           "</figcaption></figure>\n";
     }
     if (!p.bars.empty()) {
       BarChart c;

@@ -196,6 +196,14 @@ LossBreakdown evaluate_objective(const std::vector<TimeGroupParam>& params,
 OptimizationResult optimize_params(const std::vector<TimeGroupParam>& initial,
                                    const std::vector<std::vector<float>>& samples, uint64_t num_timesteps,
                                    const TimeAwareConfig& config) {
+  if (config.thermodynamic.transition_optimization.optimizer == TransitionOptimizer::chain)
+    return optimize_params_chain(initial, samples, num_timesteps, config);
+  return optimize_params_gradient(initial, samples, num_timesteps, config);
+}
+
+OptimizationResult optimize_params_gradient(const std::vector<TimeGroupParam>& initial,
+                                            const std::vector<std::vector<float>>& samples, uint64_t num_timesteps,
+                                            const TimeAwareConfig& config) {
   Problem p(initial, samples, num_timesteps, config);
   const TransitionOptimizationConfig& opt = config.thermodynamic.transition_optimization;
   const size_t g_count = initial.size();

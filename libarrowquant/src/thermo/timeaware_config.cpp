@@ -38,6 +38,19 @@ const char* severity_name(Severity s) {
   return "unknown";
 }
 
+const char* optimizer_name(TransitionOptimizer o) {
+  switch (o) {
+    case TransitionOptimizer::chain: return "chain";
+    case TransitionOptimizer::gradient: return "gradient";
+  }
+  return "unknown";
+}
+TransitionOptimizer parse_optimizer(std::string_view name, const std::string& what) {
+  if (name == "chain") return TransitionOptimizer::chain;
+  if (name == "gradient") return TransitionOptimizer::gradient;
+  invalid(what + " must be \"chain\" or \"gradient\", got \"" + std::string(name) + "\"");
+}
+
 Interpolation parse_interpolation(std::string_view name, const std::string& what) {
   if (name == "linear") return Interpolation::linear;
   if (name == "cubic") return Interpolation::cubic;

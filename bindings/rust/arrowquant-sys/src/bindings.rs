@@ -809,7 +809,9 @@ unsafe extern "C" {
 }
 unsafe extern "C" {
     /** Objective at the initial and at the returned parameters, evaluated points, and whether the last two losses
-  differed by less than convergence_threshold; pointers may be NULL.*/
+  differed by less than convergence_threshold; pointers may be NULL. For the chain solver (optimizer "chain",
+  the default): iterations = dynamic-programme solves (bisection steps included), converged = the Phase 1
+  score reached target_smoothness.*/
     pub fn aq_optimization_result(
         result: *const aq_optimization,
         initial_loss: *mut f32,
@@ -819,7 +821,8 @@ unsafe extern "C" {
     ) -> aq_status;
 }
 unsafe extern "C" {
-    /// View of the loss history (one objective value per iteration; its minimum is final_loss).
+    /** View of the loss history (gradient: one objective value per iteration, its minimum is final_loss; chain: the
+  chain objective, multiplier term included, of each solve).*/
     pub fn aq_optimization_loss_history(
         result: *const aq_optimization,
         data: *mut *const f32,
@@ -837,6 +840,43 @@ unsafe extern "C" {
 unsafe extern "C" {
     /// Release a result. NULL is a no-op.
     pub fn aq_optimization_free(result: *mut aq_optimization);
+}
+unsafe extern "C" {
+    /// Which solver produced result: *optimizer receives "chain" or "gradient" (a static string).
+    pub fn aq_optimization_optimizer(
+        result: *const aq_optimization,
+        optimizer: *mut *const ::std::os::raw::c_char,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** The chain solver's search: the multiplier on the boundary jumps that met the score target (0 when the target
+  did not bind; +inf when the jump-free sequence had to be taken), whether the target bound (1) or was met
+  without the multiplier (0), and the candidates per group used (the configured count, lowered for a layer when
+  G * K^2 exceeds 2^24). Zeros for the gradient optimizer. Pointers may be NULL.*/
+    pub fn aq_optimization_chain(
+        result: *const aq_optimization,
+        multiplier: *mut f64,
+        target_bound: *mut ::std::os::raw::c_int,
+        candidates: *mut u64,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** The price of smoothness: activation MSE on the calibration samples of the returned parameters (mse) and of
+  each group's own best candidate without constraints or coupling (unconstrained_mse). Zeros for the gradient
+  optimizer. Pointers may be NULL.*/
+    pub fn aq_optimization_price(
+        result: *const aq_optimization,
+        mse: *mut f32,
+        unconstrained_mse: *mut f32,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** View of each group's own best candidate (the unconstrained sequence; valid until the result is freed).
+  The gradient optimizer has none: *params is an empty parameter set.*/
+    pub fn aq_optimization_unconstrained_params(
+        result: *const aq_optimization,
+        params: *mut *const aq_tg_params,
+    ) -> aq_status;
 }
 /// Everything the time-aware phases produced for one layer. Opaque.
 #[repr(C)]

@@ -1016,6 +1016,17 @@ pub struct OptimizationSummary {
     pub converged: bool,
 }
 
+/// The chain solver's search (`aq_optimization_chain`); zeros for the gradient optimizer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChainSearch {
+    /// Multiplier on the boundary jumps that met the score target (0: the target did not bind).
+    pub multiplier: f64,
+    /// The target bound, so the multiplier was searched.
+    pub target_bound: bool,
+    /// Candidates per group used.
+    pub candidates: u64,
+}
+
 handle! {
     /// Result of a transition optimization (`aq_optimization*`).
     Optimization,
@@ -1070,6 +1081,39 @@ impl OptimizationRef {
         // SAFETY: valid handle and out-pointers.
         check(unsafe { sys::aq_optimization_cache_stats(self.as_ptr(), &mut h, &mut m) })?;
         Ok((h, m))
+    }
+
+    /// Which solver produced the result: `"chain"` or `"gradient"`.
+    pub fn optimizer(&self) -> Result<&'static str> {
+        let mut p = ptr::null();
+        // SAFETY: valid handle; the library returns a static string.
+        check(unsafe { sys::aq_optimization_optimizer(self.as_ptr(), &mut p) })?;
+        Ok(unsafe { static_str(p) })
+    }
+
+    /// The chain solver's multiplier, whether the target bound, and the candidates per group.
+    pub fn chain(&self) -> Result<ChainSearch> {
+        let (mut m, mut b, mut k) = (0.0f64, 0, 0u64);
+        // SAFETY: valid handle and out-pointers.
+        check(unsafe { sys::aq_optimization_chain(self.as_ptr(), &mut m, &mut b, &mut k) })?;
+        Ok(ChainSearch { multiplier: m, target_bound: b != 0, candidates: k })
+    }
+
+    /// The price of smoothness: `(mse, unconstrained_mse)` of the result and of each group's own best.
+    pub fn price(&self) -> Result<(f32, f32)> {
+        let (mut a, mut b) = (0.0f32, 0.0f32);
+        // SAFETY: valid handle and out-pointers.
+        check(unsafe { sys::aq_optimization_price(self.as_ptr(), &mut a, &mut b) })?;
+        Ok((a, b))
+    }
+
+    /// Each group's own best candidate (empty for the gradient optimizer), borrowed from the result.
+    pub fn unconstrained_params(&self) -> Result<&TgParamsRef> {
+        let mut p = ptr::null();
+        // SAFETY: valid handle; the view lives until the result is freed.
+        check(unsafe { sys::aq_optimization_unconstrained_params(self.as_ptr(), &mut p) })?;
+        unsafe { TgParamsRef::from_nullable(p) }
+            .ok_or_else(|| Error::new(Status::Internal, "aq_optimization_unconstrained_params returned NULL"))
     }
 }
 

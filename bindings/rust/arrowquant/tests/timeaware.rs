@@ -148,6 +148,7 @@ fn losses_compose_into_the_total_loss() {
 #[test]
 fn optimization_never_ends_worse_than_it_started() {
     let mut cfg = TimeAwareConfig::from_json(r#"{"num_timesteps": 40, "num_time_groups": 4}"#).unwrap();
+    cfg.set_string("thermodynamic.transition_optimization.optimizer", "gradient").unwrap();
     cfg.set_number("thermodynamic.transition_optimization.max_iterations", 10.0).unwrap();
     let stats = CalibStats::data_free(&cfg, 3).unwrap();
     assert_eq!(stats.source(), "data-free");
@@ -164,6 +165,30 @@ fn optimization_never_ends_worse_than_it_started() {
     // Deterministic: the same call gives the same bytes.
     let again = optimize_params(&initial, &stats, &cfg, 3).unwrap();
     assert_eq!(again.params().unwrap().to_vec().unwrap(), opt.params().unwrap().to_vec().unwrap());
+}
+
+#[test]
+fn chain_solver_meets_the_smoothness_target_and_reports_its_price() {
+    let cfg = TimeAwareConfig::from_json(
+        r#"{"num_timesteps": 40, "num_time_groups": 4, "thermodynamic": {"transition_optimization": {"target_smoothness": 0.99}}}"#,
+    )
+    .unwrap();
+    let stats = ramp_stats(40);
+    let initial = TgParams::from_stats(&stats, 4, 8).unwrap();
+    let opt = optimize_params(&initial, &stats, &cfg, 3).unwrap();
+    assert_eq!(opt.optimizer().unwrap(), "chain");
+    let s = opt.summary().unwrap();
+    assert!(s.converged, "{s:?}");
+    assert_eq!(opt.loss_history().unwrap().len() as u64, s.iterations);
+    let c = opt.chain().unwrap();
+    assert_eq!(c.candidates, 64);
+    let (mse, free) = opt.price().unwrap();
+    assert!(mse >= free && free > 0.0, "{mse} {free}");
+    assert_eq!(opt.unconstrained_params().unwrap().len(), 4);
+    let p = opt.params().unwrap();
+    let report = markov_validate(p.scales().unwrap(), p.zero_points().unwrap(), 0.3).unwrap();
+    assert!(report.smoothness_score().unwrap() >= 0.99);
+    assert_eq!(report.violation_count(), 0);
 }
 
 #[test]
