@@ -21,6 +21,17 @@ Example (PyTorch)::
             with rec.timestep(t):
                 model(x_t, t)
     rec.save("calibration.json")
+
+Without a framework (NumPy, JAX, your own engine), give the layer names and call ``record`` wherever a layer's
+input is computed; with ``time_axis`` the sampler's continuous time is mapped to the timestep index::
+
+    rec = CalibrationRecorder(None, 50, layers=["blocks.0.mlp.fc1", ...], time_axis=(0.0, 10.0))
+    rec.record("blocks.0.mlp.fc1", t, x)          # every network evaluation, its own t
+    rec.save("calibration.json")
+
+Kept samples (``record_samples``) are a uniform random subset of every value the layer saw at that timestep,
+over all calls (priority sampling with the recorder's seed), not the first values seen; the library thins them
+further to at most 256 per time group (docs/calibration.md).
 """
 import contextlib
 import json
@@ -62,7 +73,7 @@ class _Accumulator:
     """min, max, mean and M2 of one layer at one timestep, merged over calls with Chan's pairwise update (exact
     enough in float64 even when the mean is large compared with the spread)."""
 
-    __slots__ = ("count", "mean", "m2", "min", "max", "samples")
+    __slots__ = ("count", "mean", "m2", "min", "max", "samples", "keys")
 
     def __init__(self):
         self.count = 0
@@ -70,7 +81,8 @@ class _Accumulator:
         self.m2 = 0.0
         self.min = math.inf
         self.max = -math.inf
-        self.samples = []
+        self.samples = np.empty(0)
+        self.keys = np.empty(0)
 
     def add(self, values, record_samples, rng):
         flat = values.reshape(-1)
@@ -90,10 +102,14 @@ class _Accumulator:
         self.min = min(self.min, float(flat.min()))
         self.max = max(self.max, float(flat.max()))
         if record_samples:
-            take = min(record_samples - len(self.samples), flat.size)
-            if take > 0:
-                idx = np.sort(rng.choice(flat.size, size=take, replace=False)) if take < flat.size else slice(None)
-                self.samples.extend(float(v) for v in flat[idx])
+            # Keep the record_samples values with the smallest random priorities over every call: a uniform subset
+            # of all values seen, whatever the number and size of the calls.
+            keys = np.concatenate([self.keys, rng.random(flat.size)])
+            vals = np.concatenate([self.samples, flat])
+            if keys.size > record_samples:
+                keep = np.sort(np.argpartition(keys, record_samples - 1)[:record_samples])
+                keys, vals = keys[keep], vals[keep]
+            self.keys, self.samples = keys, vals
 
     def stats(self):
         return self.min, self.max, self.mean, math.sqrt(max(self.m2 / self.count, 0.0))
@@ -103,7 +119,8 @@ class CalibrationRecorder:
     """Records per-timestep input statistics of a model's layers through forward hooks.
 
     model: anything with ``named_modules()`` whose modules have ``register_forward_hook(hook)`` returning a
-    handle with ``remove()`` (a ``torch.nn.Module``). num_timesteps: T, the number of denoising timesteps of the
+    handle with ``remove()`` (a ``torch.nn.Module``), or None: then ``layers`` lists the layer names and the
+    inputs come through :meth:`record`. num_timesteps: T, the number of denoising timesteps of the
     schedule the library will group (the same value as ``num_timesteps`` in the configuration).
     layers: None (every leaf module with a weight of rank >= 2), an iterable of module names, or a callable
     ``(name, module) -> bool``. record_samples: how many input values to keep per layer and timestep (0 = none;
@@ -122,6 +139,18 @@ class CalibrationRecorder:
         self.time_axis = None if time_axis is None else (float(time_axis[0]), float(time_axis[1]))
         self.record_samples = int(record_samples)
         self._rng = np.random.default_rng(seed)
+        if model is None:
+            if layers is None or callable(layers) or isinstance(layers, str):
+                raise ValueError("without a model, layers must list the layer names")
+            names = list(dict.fromkeys(str(n) for n in layers))
+            if not names:
+                raise ValueError("layers is empty")
+            self._modules = [(name, None) for name in names]
+            self._names = set(names)
+            self._handles = []
+            self._timestep = None
+            self._acc = {}
+            return
         if layers is None:
             keep = default_layer_filter
         elif callable(layers):
@@ -130,6 +159,7 @@ class CalibrationRecorder:
             wanted = set(layers)
             keep = lambda name, module: name in wanted  # noqa: E731
         self._modules = [(name, m) for name, m in model.named_modules() if keep(name, m)]
+        self._names = {name for name, _ in self._modules}
         if layers is not None and not callable(layers):
             missing = set(layers) - {name for name, _ in self._modules}
             if missing:
@@ -141,7 +171,7 @@ class CalibrationRecorder:
     # -- hooks ------------------------------------------------------------------------------------------------
     def attach(self):
         """Register the forward hooks (idempotent)."""
-        if not self._handles:
+        if not self._handles and self.model is not None:
             for name, module in self._modules:
                 self._handles.append(module.register_forward_hook(self._make_hook(name)))
         return self
@@ -169,16 +199,33 @@ class CalibrationRecorder:
             return None
         return hook
 
+    # -- framework-free recording ------------------------------------------------------------------------------
+    def record(self, module, t, array):
+        """Record ``array`` as the input of layer ``module`` (its name) at time t: the sampler's continuous time
+        when the recorder has a time_axis (mapped with ``timestep_index``, so each network evaluation of a
+        Heun-type step is filed under its own t), else the integer timestep index (0 = clean end)."""
+        name = str(module)
+        if name not in self._names:
+            raise ValueError(f"layer {name!r} is not one of the recorder's layers")
+        index = self._index_of(t)
+        acc = self._acc.setdefault((name, index), _Accumulator())
+        acc.add(_to_numpy(array), self.record_samples, self._rng)
+
+    def _index_of(self, t):
+        if self.time_axis is not None:
+            from .activation import timestep_index
+            t = timestep_index(t, self.time_axis[0], self.time_axis[1], self.num_timesteps)
+        if isinstance(t, float) and not t.is_integer():
+            raise ValueError(f"timestep {t} is not an integer index (give time_axis to record continuous time)")
+        if not 0 <= int(t) < self.num_timesteps:
+            raise ValueError(f"timestep {t} is outside [0, {self.num_timesteps})")
+        return int(t)
+
     # -- timesteps --------------------------------------------------------------------------------------------
     def set_timestep(self, t):
         """Attribute the following forward passes to timestep t (None pauses recording); t is the sampler's
         continuous time when the recorder has a time_axis."""
-        if t is not None and self.time_axis is not None:
-            from .activation import timestep_index
-            t = timestep_index(t, self.time_axis[0], self.time_axis[1], self.num_timesteps)
-        if t is not None and not 0 <= int(t) < self.num_timesteps:
-            raise ValueError(f"timestep {t} is outside [0, {self.num_timesteps})")
-        self._timestep = None if t is None else int(t)
+        self._timestep = None if t is None else self._index_of(t)
 
     @contextlib.contextmanager
     def timestep(self, t):
@@ -212,7 +259,7 @@ class CalibrationRecorder:
                 entry["mean"].append(mean)
                 entry["std"].append(std)
                 if self.record_samples:
-                    entry["samples"].append(acc.samples)
+                    entry["samples"].append([float(v) for v in acc.samples])
             layers[name] = entry
         return {"format": FORMAT, "num_timesteps": self.num_timesteps, "layers": layers}
 

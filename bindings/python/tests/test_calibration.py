@@ -156,3 +156,71 @@ def test_torch_like_tensors_are_detached_and_converted():
 
     from arrowquant.calibration import _to_numpy
     assert _to_numpy(FakeTensor(np.ones(3, np.float16))).dtype == np.float64
+
+
+# ---- framework-free recording: record(module, t, array) ----
+
+def test_framework_free_record_matches_the_hooked_recording():
+    model = FakeModel()
+    with CalibrationRecorder(model, num_timesteps=3, layers=["fc1"]) as hooked:
+        for t in range(3):
+            with hooked.timestep(t):
+                model(inputs(t))
+    free = CalibrationRecorder(None, 3, layers=["fc1"])
+    for t in range(3):
+        free.record("fc1", t, model.norm(inputs(t)))
+    assert free.to_dict() == hooked.to_dict()
+
+
+def test_framework_free_record_maps_continuous_time_with_timestep_index():
+    rec = CalibrationRecorder(None, 200, layers=["a"], time_axis=(0.0, 10.0))
+    # Each evaluation is filed under aq_timestep_index(t, 0, 10, 200): t = 0 -> 0, t = 10 -> 199.
+    for t in (0.0, 10.0, 2.5, 2.5 + 1e-9):
+        rec.record("a", t, np.full(4, t))
+    filled = sorted(i for (_, i) in rec._acc)
+    expected = sorted({aq.activation.timestep_index(t, 0.0, 10.0, 200) for t in (0.0, 10.0, 2.5, 2.5 + 1e-9)})
+    assert filled == expected and filled[0] == 0 and filled[-1] == 199
+    assert rec._acc[("a", 199)].max == 10.0
+
+
+def test_framework_free_record_rejects_unknown_layers_bad_times_and_missing_names():
+    rec = CalibrationRecorder(None, 4, layers=["a", "b"])
+    with pytest.raises(ValueError, match="not one of"):
+        rec.record("c", 0, np.ones(2))
+    with pytest.raises(ValueError, match="outside"):
+        rec.record("a", 4, np.ones(2))
+    with pytest.raises(ValueError, match="not an integer"):
+        rec.record("a", 0.5, np.ones(2))
+    with pytest.raises(ValueError, match="NaN"):
+        rec.record("a", 0, np.array([1.0, np.nan]))
+    with pytest.raises(ValueError, match="layer names"):
+        CalibrationRecorder(None, 4)
+    rec.record("a", 0, np.ones(2))
+    with pytest.raises(ValueError, match="no recorded input"):
+        rec.to_dict()  # every layer needs every timestep
+
+
+def test_kept_samples_are_drawn_from_every_call_not_only_the_first():
+    rec = CalibrationRecorder(None, 1, layers=["a"], record_samples=64, seed=3)
+    for k in range(16):  # 16 calls of 64 values each, call k holds only the value k
+        rec.record("a", 0, np.full(64, float(k)))
+    samples = rec.to_dict()["layers"]["a"]["samples"][0]
+    assert len(samples) == 64
+    assert len(set(samples)) >= 8  # a first-come subset would hold only the value 0
+    again = CalibrationRecorder(None, 1, layers=["a"], record_samples=64, seed=3)
+    for k in range(16):
+        again.record("a", 0, np.full(64, float(k)))
+    assert again.to_dict() == rec.to_dict()  # deterministic for a seed
+
+
+def test_framework_free_recording_saves_a_file_the_library_reads(tmp_path):
+    rec = CalibrationRecorder(None, 8, layers=["blk.fc"], record_samples=16, time_axis=(0.0, 1.0))
+    rng = np.random.default_rng(0)
+    for step in range(8):
+        t = (step + 0.5) / 8
+        rec.record("blk.fc", t, rng.standard_normal(100) * (1 + t))
+    doc = json.loads(rec.save(tmp_path / "cal.json").read_text())
+    assert doc["num_timesteps"] == 8 and len(doc["layers"]["blk.fc"]["samples"]) == 8
+    params = aq.timeaware.params_from_stats(**{k: doc["layers"]["blk.fc"][k] for k in ("min", "max", "mean", "std")},
+                                            num_groups=4)
+    assert len(params) == 4

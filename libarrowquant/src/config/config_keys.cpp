@@ -220,7 +220,8 @@ std::vector<KeyDef> build_table() {
                   AQ_MEMBER(time_aware.thermodynamic.transition_optimization.candidates), 64,
                   "candidate (scale, zero point) pairs per time group of the chain solver").range(2, 1024));
   t.push_back(key("mode", C, AQ_MEMBER(mode), "rtn", "rtn (min/max, round half to even) or search "
-                  "(error-minimizing)").choices({"rtn", "search"}).flag("mode", "MODE"));
+                  "(error-minimizing; at 2 and 4 bits it stores the hierarchical parameter format: INT4 4.625 bits "
+                  "per weight at group size 128 instead of 4.25, INT2 2.75 instead of 2.25)").choices({"rtn", "search"}).flag("mode", "MODE"));
   t.push_back(key("activation_bits", I, AQ_MEMBER(time_aware.activation_bits), 8,
                   "activation grid: 2^a - 1 steps per range").range(2, 16).time_aware());
   t.push_back(key("num_timesteps", I, AQ_MEMBER(time_aware.num_timesteps), 1000,
