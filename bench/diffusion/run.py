@@ -33,8 +33,14 @@ import sampler  # noqa: E402
 from galaxy_net import ScoreNet  # noqa: E402
 import runtime  # noqa: E402
 
-# name, weight bits, weight mode, activation bits (None = FP32 activations), time groups, phase 2, phase 3
+# name, weight bits, weight mode, activation bits (None = FP32 activations), time groups, phase 2, phase 3.
+# Weight mode "fp32": the activation parameters of the quantized file with the FP32 weights, which isolates the
+# activation error (the file is still quantized, at INT8, to carry the parameters).
 VARIANTS = [
+    ("A8 only static G=1", 8, "fp32", 8, 1, False, False),
+    ("A8 only G=10", 8, "fp32", 8, 10, False, False),
+    ("A6 only static G=1", 8, "fp32", 6, 1, False, False),
+    ("A6 only G=10", 8, "fp32", 6, 10, False, False),
     ("W4 (search)", 4, "search", None, 1, False, False),
     ("W2 (search)", 2, "search", None, 1, False, False),
     ("W4A8 static G=1", 4, "search", 8, 1, False, False),
@@ -49,7 +55,7 @@ VARIANTS = [
     ("W4A4 static G=1", 4, "search", 4, 1, False, False),
     ("W4A4 G=10", 4, "search", 4, 10, False, False),
 ]
-QUICK_VARIANTS = ("W4A8 static G=1", "W4A8 G=10")
+QUICK_VARIANTS = ("A8 only static G=1", "A8 only G=10", "W4A8 static G=1", "W4A8 G=10")
 
 
 def parse_args(argv):
@@ -68,7 +74,7 @@ def parse_args(argv):
     ap.add_argument("--record-samples", type=int, default=256, help="input values kept per layer and timestep")
     ap.add_argument("--variants", default="all", help="comma-separated variant names, or 'all'")
     ap.add_argument("--quick", action="store_true",
-                    help="the CTest setting: 2 samples, 20 steps, 2 calibration samples, G=1 and G=10 at A8")
+                    help="the CTest setting: 2 samples, 20 steps, 2 calibration samples; G=1 and G=10 at A8, FP32 and INT4 weights")
     a = ap.parse_args(argv)
     if a.quick:
         a.samples, a.steps, a.step_error_samples, a.calib_samples = 2, 20, 2, 2
@@ -128,11 +134,12 @@ def run_variant(net, args, spec, noise, ref_states, ref_outputs, calib_path):
     out_path = os.path.join(args.out, slug + ".safetensors")
     rep_path = os.path.join(args.out, slug + ".report.json")
     with open(cfg_path, "w") as f:
-        json.dump(variant_config(bits, mode, abits, groups, p2, p3, args.num_timesteps), f, indent=1)
+        json.dump(variant_config(bits, "rtn" if mode == "fp32" else mode, abits, groups, p2, p3, args.num_timesteps),
+                  f, indent=1)
     cmd = [args.cli, "quantize", args.model, out_path, "--config", cfg_path, "--calibration", calib_path,
            "--report", rep_path, "--quiet"] + runtime.extra_quantize_flags(args.cli)
     subprocess.run(cmd, check=True)
-    qnet, act = runtime.load_quantized(net, out_path, abits is not None, net.t1)
+    qnet, act = runtime.load_quantized(net, out_path, abits is not None, net.t1, fp32_weights=mode == "fp32")
     states = []
     sampler.sample(qnet, noise, args.steps, hook=act,
                    on_step=lambda i, t, y: states.append(y.copy()))
@@ -168,7 +175,7 @@ def main(argv):
         img = sampler.to_image(final)
         traj80, traj_mid = metrics.summarize_curve(traj)
         row = {
-            "name": spec[0], "weight_bits": spec[1], "activation_bits": spec[3], "time_groups": spec[4],
+            "name": spec[0], "weight_bits": 32 if spec[2] == "fp32" else spec[1], "activation_bits": spec[3], "time_groups": spec[4],
             "phase2": spec[5], "phase3": spec[6],
             "error_curve": traj, "step_error_curve": step_err,
             "trajectory_error_80": traj80, "trajectory_error_mid": traj_mid,

@@ -27,12 +27,12 @@ def extra_quantize_flags(cli):
     return ["--pure"] if "--pure" in out else []
 
 
-def load_quantized(net, path, with_activations, t_noise):
-    """(network with the dequantized weights, hook factory or None). The hook factory maps an evaluation time t to
+def load_quantized(net, path, with_activations, t_noise, fp32_weights=False):
+    """(network with the dequantized weights, or the FP32 ones when fp32_weights, hook factory or None). The hook factory maps an evaluation time t to
     a hook that fake-quantizes each linear layer's input with the parameters of t's timestep index."""
     model = arrowquant.Model(path)
     weights = dict(net.w)
-    for name in net.linear_names():
+    for name in net.linear_names() if not fp32_weights else ():
         weights[name + ".weight"] = model.read_tensor(name + ".weight")
     meta = {"patch_size": net.p, "hidden_size": net.hidden, "num_blocks": net.num_blocks,
             "channels": net.channels, "image_size": net.size, "t1": net.t1}

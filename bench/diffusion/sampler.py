@@ -13,7 +13,9 @@ def time_grid(steps, t1):
     """steps + 1 times from t1 down to T_MIN, uniform in sqrt(t) (finer near the clean end, where the score
     changes fastest)."""
     s = np.linspace(np.sqrt(t1), np.sqrt(T_MIN), steps + 1)
-    return s * s
+    ts = s * s
+    ts[0], ts[-1] = t1, T_MIN  # sqrt(t1)**2 can exceed t1 by one rounding step
+    return ts
 
 
 def drift(net, y, t, hook=None):

@@ -1,5 +1,6 @@
 // timestep_index: the one mapping from a sampler's continuous time to a timestep index, used by the recorder and
 // by the lookup so that samplers with different step counts agree on where a time lies.
+#include <cstdio>
 #include <cmath>
 #include <string>
 
@@ -8,6 +9,13 @@
 #include "timegroups/fmt.hpp"
 
 namespace aq {
+namespace {
+std::string num17(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+}  // namespace
 
 uint64_t timestep_index(double t, double t_clean, double t_noise, uint64_t num_timesteps) {
   if (num_timesteps == 0) invalid("num_timesteps must be >= 1");
@@ -19,7 +27,8 @@ uint64_t timestep_index(double t, double t_clean, double t_noise, uint64_t num_t
   if (t_clean == t_noise) invalid("t_clean and t_noise are equal (" + detail::num(t_clean) + "): the axis is empty");
   const double lo = std::fmin(t_clean, t_noise), hi = std::fmax(t_clean, t_noise);
   if (t < lo || t > hi)
-    invalid("t = " + detail::num(t) + " is outside [" + detail::num(lo) + ", " + detail::num(hi) +
+    // 17 digits: a t that is outside by one rounding step (10.000000000000002) must not print as the bound.
+    invalid("t = " + num17(t) + " is outside [" + detail::num(lo) + ", " + detail::num(hi) +
             "] (t_clean = " + detail::num(t_clean) + ", t_noise = " + detail::num(t_noise) + ")");
   const double u = (t - t_clean) / (t_noise - t_clean);  // 0 at the clean end, 1 at the noise end
   const double x = std::round(u * static_cast<double>(num_timesteps - 1));
