@@ -188,7 +188,7 @@ def main(argv):
         rows.append(row)
         log(f"{spec[0]}: trajectory (80 %) {traj80:.4g}, per-step {row['mean_step_error']:.4g} "
             f"({time.time() - t0:.0f} s)")
-    study = runtime.study_json(args, rows, time.time() - t_start)
+    study = runtime.study_json(args, rows, time.time() - t_start, net.linear_names())
     with open(os.path.join(args.out, "study.json"), "w") as f:
         json.dump(study, f, indent=1)
     runtime.write_html(study, os.path.join(args.out, "study.html"))

@@ -70,11 +70,11 @@ def smoothness_of(report):
     return {"smoothness_score": float(np.mean(scores)) if scores else None, "violation_count": violations}
 
 
-def study_json(args, rows, seconds):
+def study_json(args, rows, seconds, layer_names):
     return {
         "model": os.path.basename(args.model), "arrowquant_version": arrowquant.__version__,
         "denoiser": {"kind": "trained", "name": "galaxygrad hsc_ScoreNet64 (MLP-Mixer score network)",
-                     "layers": []},
+                     "layers": list(layer_names)},
         "sampler": "probability-flow ODE, Heun", "steps": args.steps, "samples": args.samples,
         "calibration": f"recorded ({args.calib_samples} samples x {args.calib_steps} steps, "
                        f"{args.num_timesteps} timesteps)",

@@ -296,11 +296,17 @@ void from_accuracy(Page& p, const bj::value& a) {
   if (p.subtitle.empty())
     p.subtitle = "Accuracy study of " + string_or(a, "model", "model") + " (ArrowQuant " +
                  string_or(a, "arrowquant_version", "?") + ")";
-  p.accuracy_caption = "Error accumulation along a simulated reverse diffusion (" +
-                       fmt("%.0f", number(a, "steps")) + " steps, " + fmt("%.0f", number(a, "samples")) +
-                       " chains; INT" + fmt("%.0f", number(a, "bits")) + " weights, " +
-                       fmt("%.0f", number(a, "time_groups")) + " time groups; calibration: " +
-                       string_or(a, "calibration", "?") + ")";
+  if (string_or(a, "denoiser.kind", "") == "trained")  // a real network run by its own sampler
+    p.accuracy_caption = "Error accumulation along the sampler of a trained denoiser (" +
+                         string_or(a, "denoiser.name", "?") + "; " + string_or(a, "sampler", "?") + ", " +
+                         fmt("%.0f", number(a, "steps")) + " steps, " + fmt("%.0f", number(a, "samples")) +
+                         " samples; calibration: " + string_or(a, "calibration", "?") + ")";
+  else
+    p.accuracy_caption = "Error accumulation along a simulated reverse diffusion (" +
+                         fmt("%.0f", number(a, "steps")) + " steps, " + fmt("%.0f", number(a, "samples")) +
+                         " chains; INT" + fmt("%.0f", number(a, "bits")) + " weights, " +
+                         fmt("%.0f", number(a, "time_groups")) + " time groups; calibration: " +
+                         string_or(a, "calibration", "?") + ")";
   for (const auto& v : *vs) {
     VariantRow r;
     r.name = string_or(v, "name", "?");
@@ -326,8 +332,11 @@ void from_accuracy(Page& p, const bj::value& a) {
       if (l.is_string()) names += (names.empty() ? "" : ", ") + std::string(l.get_string());
     p.accuracy_facts.push_back({"Denoiser layers", names});
   }
-  p.accuracy_facts.push_back({"Weights-only final error", fmt("%.4g", p.reference_final)});
-  p.accuracy_facts.push_back({"Full-precision final RMS", fmt("%.4g", number(a, "fp_final_rms"))});
+  // Facts the study carries; a trained-model bench has no weights-only reference chain.
+  if (std::isfinite(p.reference_final))
+    p.accuracy_facts.push_back({"Weights-only final error", fmt("%.4g", p.reference_final)});
+  if (std::isfinite(number(a, "fp_final_rms")))
+    p.accuracy_facts.push_back({"Full-precision final RMS", fmt("%.4g", number(a, "fp_final_rms"))});
   if (!p.has_banner) {
     for (const auto& r : p.variants)
       if (r.name == "baseline") {
