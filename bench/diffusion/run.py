@@ -199,10 +199,11 @@ def main(argv):
         log(f"{spec[0]}: trajectory (80 %) {traj80:.4g}, per-step {row['mean_step_error']:.4g} "
             f"({time.time() - t0:.0f} s)")
     study = runtime.study_json(args, rows, time.time() - t_start, net.linear_names())
+    study["fp32_reference"] = runtime.reference_stats(ref_img)
     with open(os.path.join(args.out, "study.json"), "w") as f:
         json.dump(study, f, indent=1)
     runtime.write_html(study, os.path.join(args.out, "study.html"))
-    table = runtime.markdown_table(rows, ref_img)
+    table = runtime.markdown_table(rows, study["fp32_reference"])
     with open(os.path.join(args.out, "table.md"), "w") as f:
         f.write(table)
     print(table)
