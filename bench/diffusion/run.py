@@ -28,6 +28,10 @@ import numpy as np  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+try:
+    import arrowquant  # noqa: F401,E402  (installed, or on PYTHONPATH)
+except ImportError:  # the staged package of the default build
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "build/release/bindings/python/pkg"))
 import metrics  # noqa: E402
 import sampler  # noqa: E402
 from galaxy_net import ScoreNet  # noqa: E402
@@ -166,6 +170,10 @@ def run_variant(net, args, spec, noise, ref_states, ref_outputs, calib_path):
 
 def main(argv):
     args = parse_args(argv)
+    if not os.path.isfile(args.model):
+        sys.exit(f"run.py: {args.model} does not exist: run scripts/fetch-galaxygrad first (or pass --model)")
+    if not os.access(args.cli, os.X_OK):
+        sys.exit(f"run.py: {args.cli} is not an executable: build first (cmake --build --preset release) or pass --cli")
     os.makedirs(args.out, exist_ok=True)
     t_start = time.time()
     net = ScoreNet.load(args.model)
