@@ -28,10 +28,6 @@ import numpy as np  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-try:
-    import arrowquant  # noqa: F401,E402  (installed, or on PYTHONPATH)
-except ImportError:  # the staged package of the default build
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "build/release/bindings/python/pkg"))
 import metrics  # noqa: E402
 import sampler  # noqa: E402
 from galaxy_net import ScoreNet  # noqa: E402

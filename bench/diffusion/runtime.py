@@ -5,9 +5,16 @@ import json
 import os
 import subprocess
 
+import sys
+
 import numpy as np
 
-import arrowquant
+try:
+    import arrowquant  # installed, or on PYTHONPATH
+except ImportError:  # the staged package of the default build
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                                    "build/release/bindings/python/pkg"))
+    import arrowquant
 from arrowquant import capi
 from arrowquant.activation import fake_quantize_activations, timestep_index
 from arrowquant.calibration import CalibrationRecorder
