@@ -1,4 +1,4 @@
-// Calibration data of each time group for Phase 3 and for the per-stage loss metrics (DESIGN.md §2: at most 256
+// Calibration data of each time group for Phase 3 and for the per-stage loss metrics (docs/time-aware.md: at most 256
 // values per group; drawn deterministically from the statistics when no samples were recorded).
 #include <algorithm>
 #include <cmath>
