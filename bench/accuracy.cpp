@@ -12,7 +12,7 @@
 // parameters (0 skips; hidden 2048, 7 matrices per block) and of the demo model, with time-aware parameters
 // off, with Phase 1 only, and with Phase 2 / Phase 3 / both; the best of --overhead-reps runs each. Reports
 // the wall time of each run and of its time-aware stage, and the phases' time relative to the Phase-1-only
-// run (ratios on the large model, milliseconds on the demo model, as the issue asks).
+// run (ratios on the large model, milliseconds on the demo model).
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>

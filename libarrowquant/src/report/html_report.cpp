@@ -429,8 +429,8 @@ std::string render_page(const Page& p) {
            " more (see the JSON report)</td></tr>\n";
     h += "</tbody></table>\n";
     if (!p.patterns.empty()) {
-      h += "<p class=\"note\">Common violation patterns (baseline: Phase 1 before phases 2–3; conformance "
-           "§5.14):</p>\n<ul class=\"patterns\" id=\"patterns\">";
+      h += "<p class=\"note\">Common violation patterns (baseline: Markov validation before smoothing and "
+           "optimization):</p>\n<ul class=\"patterns\" id=\"patterns\">";
       for (const auto& s : p.patterns) h += "<li>" + html_escape(s) + "</li>";
       h += "</ul>\n";
     }

@@ -1,9 +1,9 @@
 // Phase 3 — transition optimization (docs/time-aware.md).
 //
 // Objective at per-group parameters (s_g, z_g), evaluated on each group's calibration samples x quantized on the
-// group's own grid [0, 2^a - 1] (x_hat = fake_quantize(x; s_g, z_g)):
-//   seed loss = (MSE(x, x_hat) + markov_weight * mean_g KL(T_g(x) || T_g(x_hat))) + entropy_weight * (-H(x_hat))
-//   coupling  = smoothness_weight * sum_g [(ln s_{g+1} - ln s_g)^2 + ((z_{g+1} - z_g)/255)^2]
+// group's own grid [0, 2^a - 1] (x_hat = fake_quantize(x; s_g, z_g)); the reference loss is ArrowQuant V2's:
+//   reference loss = (MSE(x, x_hat) + markov_weight * mean_g KL(T_g(x) || T_g(x_hat))) + entropy_weight * (-H(x_hat))
+//   coupling       = smoothness_weight * sum_g [(ln s_{g+1} - ln s_g)^2 + ((z_{g+1} - z_g)/255)^2]
 // T_g is the Gaussian transition at the group's mid timestep. ArrowQuant V2's loss is computed with exactly the
 // operations of total_loss() (binary32); with smoothness_weight = 0 the objective is ArrowQuant V2's loss.
 //
