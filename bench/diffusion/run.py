@@ -28,6 +28,10 @@ import numpy as np  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+try:
+    import arrowquant  # noqa: F401,E402  (installed, or on PYTHONPATH)
+except ImportError:  # the staged package of the default build
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "build/release/bindings/python/pkg"))
 import metrics  # noqa: E402
 import sampler  # noqa: E402
 from galaxy_net import ScoreNet  # noqa: E402
@@ -38,9 +42,19 @@ import runtime  # noqa: E402
 # activation error (the file is still quantized, at INT8, to carry the parameters).
 VARIANTS = [
     ("A8 only static G=1", 8, "fp32", 8, 1, False, False),
+    ("A8 only G=4", 8, "fp32", 8, 4, False, False),
     ("A8 only G=10", 8, "fp32", 8, 10, False, False),
+    ("A8 only G=25", 8, "fp32", 8, 25, False, False),
+    ("A8 only G=10 +Phase 2", 8, "fp32", 8, 10, True, False),
+    ("A8 only G=10 +Phase 3", 8, "fp32", 8, 10, False, True),
+    ("A8 only G=10 +Phases 2+3", 8, "fp32", 8, 10, True, True),
     ("A6 only static G=1", 8, "fp32", 6, 1, False, False),
     ("A6 only G=10", 8, "fp32", 6, 10, False, False),
+    ("A4 only static G=1", 8, "fp32", 4, 1, False, False),
+    ("A4 only G=10", 8, "fp32", 4, 10, False, False),
+    ("W8 (rtn)", 8, "rtn", None, 1, False, False),
+    ("W8A8 static G=1", 8, "rtn", 8, 1, False, False),
+    ("W8A8 G=10", 8, "rtn", 8, 10, False, False),
     ("W4 (search)", 4, "search", None, 1, False, False),
     ("W2 (search)", 2, "search", None, 1, False, False),
     ("W4A8 static G=1", 4, "search", 8, 1, False, False),
@@ -156,6 +170,10 @@ def run_variant(net, args, spec, noise, ref_states, ref_outputs, calib_path):
 
 def main(argv):
     args = parse_args(argv)
+    if not os.path.isfile(args.model):
+        sys.exit(f"run.py: {args.model} does not exist: run scripts/fetch-galaxygrad first (or pass --model)")
+    if not os.access(args.cli, os.X_OK):
+        sys.exit(f"run.py: {args.cli} is not an executable: build first (cmake --build --preset release) or pass --cli")
     os.makedirs(args.out, exist_ok=True)
     t_start = time.time()
     net = ScoreNet.load(args.model)
@@ -189,10 +207,11 @@ def main(argv):
         log(f"{spec[0]}: trajectory (80 %) {traj80:.4g}, per-step {row['mean_step_error']:.4g} "
             f"({time.time() - t0:.0f} s)")
     study = runtime.study_json(args, rows, time.time() - t_start, net.linear_names())
+    study["fp32_reference"] = runtime.reference_stats(ref_img)
     with open(os.path.join(args.out, "study.json"), "w") as f:
         json.dump(study, f, indent=1)
     runtime.write_html(study, os.path.join(args.out, "study.html"))
-    table = runtime.markdown_table(rows, ref_img)
+    table = runtime.markdown_table(rows, study["fp32_reference"])
     with open(os.path.join(args.out, "table.md"), "w") as f:
         f.write(table)
     print(table)

@@ -161,19 +161,22 @@ BOOST_AUTO_TEST_CASE(drawn_samples_stay_in_range_include_the_extremes_and_are_de
   }
 }
 
-BOOST_AUTO_TEST_CASE(recorded_samples_are_used_in_timestep_order_and_thinned_to_the_cap) {
-  CalibrationStats s = constant_stats(4, -10.0f, 10.0f);
+BOOST_AUTO_TEST_CASE(recorded_samples_follow_the_group_extremes_in_timestep_order_thinned_to_the_cap) {
+  CalibrationStats s = constant_stats(4, -1.0f, 4000.0f);
   s.samples.resize(4);
   for (int t = 0; t < 4; ++t)
     for (int i = 0; i < 200; ++i) s.samples[t].push_back(static_cast<float>(t * 1000 + i));
   const auto p = params_from_stats(s, 2);
   const auto g = group_samples(s, p, 0);
   BOOST_TEST(g[0].size() == 256u);
-  BOOST_TEST(g[0].front() == 0.0f);
-  BOOST_TEST(g[1].front() == 2000.0f);
-  for (size_t i = 1; i < g[0].size(); ++i) BOOST_TEST(g[0][i] > g[0][i - 1]);
+  // The recorded extremes first (a clipped range must pay for the tail the kept samples may miss).
+  BOOST_TEST(g[0][0] == -1.0f);
+  BOOST_TEST(g[0][1] == 4000.0f);
+  BOOST_TEST(g[0][2] == 0.0f);
+  BOOST_TEST(g[1][2] == 2000.0f);
+  for (size_t i = 3; i < g[0].size(); ++i) BOOST_TEST(g[0][i] > g[0][i - 1]);
   s.samples[1].clear();
   s.samples[0] = {1.5f};
   const auto h = group_samples(s, p, 0);
-  BOOST_TEST(h[0] == std::vector<float>{1.5f}, boost::test_tools::per_element());
+  BOOST_TEST(h[0] == (std::vector<float>{-1.0f, 4000.0f, 1.5f}), boost::test_tools::per_element());
 }

@@ -1,5 +1,6 @@
-// Calibration data of each time group for Phase 3 and for the per-stage loss metrics (docs/time-aware.md: at most 256
-// values per group; drawn deterministically from the statistics when no samples were recorded).
+// Calibration data of each time group for Phase 3 and for the per-stage loss metrics: at most 256 values per group,
+// the group's min and max first; recorded samples evenly thinned, or drawn deterministically from the statistics
+// when no samples were recorded.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -34,8 +35,17 @@ std::vector<std::vector<float>> group_samples(const CalibrationStats& stats,
       if (total == 0)
         invalid("calibration samples: time group " + std::to_string(g) + " (timesteps [" + std::to_string(s) +
                 ", " + std::to_string(e) + ")) has no calibration samples");
-      const uint64_t take = std::min(total, max_per_group);
-      dst.reserve(take);
+      // The group's recorded extremes (exact over every value seen, unlike the kept samples) anchor the range as
+      // in the statistics-only case below, so a clipped range pays for the tail it cuts off.
+      float mn = stats.min[s], mx = stats.max[s];
+      for (uint64_t t = s + 1; t < e; ++t) {
+        mn = std::min(mn, stats.min[t]);
+        mx = std::max(mx, stats.max[t]);
+      }
+      const uint64_t take = std::min(total, max_per_group - 2);
+      dst.reserve(take + 2);
+      dst.push_back(mn);
+      dst.push_back(mx);
       // Evenly spaced positions in the group's samples taken in timestep order.
       uint64_t t = s, base = 0;
       for (uint64_t k = 0; k < take; ++k) {
