@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packaging stage of CI (issue 7), called by .ci/run. Needs root (dpkg -i) and a Debian system.
+# Packaging stage of CI, called by .ci/run. Needs root (dpkg -i) and a Debian system.
 #
 #   .ci/packaging.sh [build-dir]          default build-dir: build/deb
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI stage 2 (issue 8, docs/reliability.md): the C and C++ test suite under ASan + UBSan, then the concurrency
+# CI stage 2 (docs/reliability.md): the C and C++ test suite under ASan + UBSan, then the concurrency
 # stress test under ThreadSanitizer. Called by .ci/run after stage 1; any finding fails the stage.
 #
 #   .ci/stage-2-sanitizers.sh            environment: AQ_JOBS (build jobs, default 2), AQ_CI_BUILD_ROOT (where the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI stage 3 (issue 8, docs/reliability.md): build the libFuzzer targets (preset fuzz: clang,
+# CI stage 3 (docs/reliability.md): build the libFuzzer targets (preset fuzz: clang,
 # -fsanitize=fuzzer,address,undefined) and run each for a bounded time from its seed corpus and dictionary.
 # Any crash, sanitizer report, leak, timeout or out-of-memory fails the stage; the reproducer is kept under
 # <build>/artifacts/<target>/ (replay: <build>/fuzz/fuzz_<target> <file>), <build> being build/asan when stage 2

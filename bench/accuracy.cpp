@@ -7,12 +7,12 @@
 // Part 1, the study (docs/accuracy.md): for every model (default: the synthetic demo model, written into the
 // work directory), calibration_data_std, time-group count and bit width, the four variants' smoothness and
 // violations (denoiser layers, chain calibration; and every layer of the model, the pipeline's data-free
-// calibration) and their error accumulation; printed as Markdown tables with the seed's targets checked.
+// calibration) and their error accumulation; printed as Markdown tables with the smoothness targets checked.
 // Part 2, overhead: end-to-end quantize_model of a generated DiT-shaped model of about --overhead-params
 // parameters (0 skips; hidden 2048, 7 matrices per block) and of the demo model, with time-aware parameters
 // off, with Phase 1 only, and with Phase 2 / Phase 3 / both; the best of --overhead-reps runs each. Reports
 // the wall time of each run and of its time-aware stage, and the phases' time relative to the Phase-1-only
-// run (ratios on the large model, milliseconds on the demo model, as the issue asks).
+// run (ratios on the large model, milliseconds on the demo model).
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>

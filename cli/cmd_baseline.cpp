@@ -1,4 +1,4 @@
-// arrowquant baseline: the seed's "establish baseline metrics" tool. Quantizes with the time-aware parameters,
+// arrowquant baseline: ArrowQuant V2's "establish baseline metrics" tool. Quantizes with the time-aware parameters,
 // Phase 1 validation on and phases 2–3 off, then writes the baseline-metrics JSON, an HTML page and a log that
 // mirrors what is printed on standard output.
 #include <algorithm>
@@ -23,7 +23,7 @@ namespace aqcli {
 const char* const kBaselineHelp =
     R"(Usage: arrowquant baseline --model DIR_OR_FILE --output OUT_DIR [OPTIONS]
 
-Establish the baseline Markov smoothness metrics of a model (the seed's establish_baseline_metrics): quantize
+Establish the baseline Markov smoothness metrics of a model (as ArrowQuant V2's establish_baseline_metrics): quantize
 it with time-aware activation parameters, Phase 1 validation on and phases 2-3 (boundary smoothing,
 transition optimization) off, and write the baseline-metrics JSON (model_name, bit_width, num_time_groups,
 smoothness_score, violation_count, violations with their layer, boundary_scores, cosine_similarity,

@@ -17,7 +17,7 @@ Commands:
   validate ORIGINAL QUANTIZED   per-layer cosine, SQNR, MSE and max error of a quantized model
   demo                          write the synthetic demo model, quantize it and print a summary
   baseline --model M --output DIR
-                                the seed's baseline Markov smoothness metrics of a model (JSON, HTML, log)
+                                baseline Markov smoothness metrics of a model (JSON, HTML, log)
   accuracy MODEL                accuracy study of the time-group variants (phases off/on) on a model
   help COMMAND                  the same as COMMAND --help
 

@@ -4,7 +4,7 @@
 
 namespace aqcli {
 
-// The page's text (written by the caller through its OutputGuard). Adds the seed's baseline metrics (smoothness
+// The page's text (written by the caller through its OutputGuard). Adds the baseline metrics (smoothness
 // banner, violations) when the report has the Phase 1 metrics they need; a run without time-aware parameters
 // gets the page without them. LibraryError on failure.
 std::string html_report_text(const std::string& quality_report_json);

@@ -1,4 +1,4 @@
-# Install rules (issue 7): the shared library, its one public header, the CLI and its man page, arrowquant.pc
+# Install rules: the shared library, its one public header, the CLI and its man page, arrowquant.pc
 # and the CMake package arrowquant::arrowquant. Included from the top-level CMakeLists.txt after every target is
 # defined. Install components (the Debian packages in cmake/packaging.cmake map one-to-one onto them):
 #   runtime      libarrowquant.so.0.<minor>.<patch> and its soname link           -> libarrowquant0

@@ -1,4 +1,4 @@
-# Debian packages with CPack (issue 7): `cpack -G DEB` in a build configured with -DCMAKE_INSTALL_PREFIX=/usr
+# Debian packages with CPack: `cpack -G DEB` in a build configured with -DCMAKE_INSTALL_PREFIX=/usr
 # (so that GNUInstallDirs picks the multiarch libdir lib/<triplet>) makes three packages from the install
 # components of cmake/install.cmake:
 #   libarrowquant0     (runtime)      the shared library

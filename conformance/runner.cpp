@@ -1,4 +1,4 @@
-// aq-conformance: runs golden vectors (schema arrowquant-conformance-vectors/1, ../shared/conformance/README.md)
+// aq-conformance: runs golden vectors (schema arrowquant-conformance-vectors/1, conformance/README.md)
 // through the C ABI only and compares every result under the README's pass rule.
 //
 //   aq-conformance FILE_OR_DIR...

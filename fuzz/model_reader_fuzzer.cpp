@@ -2,8 +2,8 @@
 // every tensor as F32, F16 and BF16), on a file written to a scratch directory.
 //
 // The first input byte selects how the rest is used:
-//  * even: the rest is the whole file (any safetensors container, including real quantized models of the seed
-//    corpus, whose headers and parts the mutator then changes);
+//  * even: the rest is the whole file (any safetensors container, including real quantized models of the
+//    fuzz corpus, whose headers and parts the mutator then changes);
 //  * odd: structured mode, which keeps the container valid so that the fuzzer reaches the quantized-tensor
 //    decoder (read_quantized / from_parts): the rest is `META \0 counts[5] flags payload`, where META becomes
 //    the arrowquant.tensor.w metadata JSON, counts (u16 LE) size the parts w.qweight (U8), w.scales and

@@ -156,10 +156,10 @@ AQ_API aq_status aq_quantized_error(const aq_quantized* q, double* sse, double* 
 AQ_API void aq_quantized_free(aq_quantized* q);
 
 /* ---------------------------------------------------------------------------------------------------------------
- * Time-aware parameters and the thermodynamic phases (issue 3) — section owned by timegroups/ and thermo/.
+ * Time-aware parameters and the thermodynamic phases
  * ------------------------------------------------------------------------------------------------------------- */
-/* @@TIMEAWARE@@ section: time grouping, calibration statistics, the thermodynamic phases and the conformance
- * functions (docs/time-aware.md explains each; ../shared/conformance/README.md has the exact formulas).
+/* Time grouping, calibration statistics, the thermodynamic phases and the conformance functions
+ * (docs/time-aware.md explains each; conformance/README.md has the exact formulas).
  *
  * Array conventions of this section (SWIG typemaps key on them):
  *  - an input array is a pair (const T* NAME, uint64_t NAME_count); the single input array of a function is
@@ -333,7 +333,7 @@ AQ_API aq_status aq_markov_report_violation(const aq_markov_report* report, uint
 /** Release a report. NULL is a no-op. */
 AQ_API void aq_markov_report_free(aq_markov_report* report);
 
-/** Statistics and violation-pattern strings of the seed's baseline report. Opaque. */
+/** Statistics and violation-pattern strings of a baseline report (conformance baseline_summary). Opaque. */
 typedef struct aq_baseline_report aq_baseline_report;
 
 /** Conformance baseline_summary (spec, binary64): min/max/mean/population std of the boundary scores (all 0 when
@@ -515,9 +515,9 @@ AQ_API const char* aq_layer_result_calibration_source(const aq_layer_result* res
 AQ_API void aq_layer_result_free(aq_layer_result* result);
 
 /* ---------------------------------------------------------------------------------------------------------------
- * Configuration, model pipeline and reports (issue 4/5) — section owned by config/, io/, pipeline/, report/.
+ * Configuration, model pipeline and reports
  * ------------------------------------------------------------------------------------------------------------- */
-/* --- Configuration (docs/config.md; keys, defaults and ranges in DESIGN.md §3) ------------------------------
+/* --- Configuration (docs/config.md: keys, defaults and ranges) --------------------------------------------
  *
  * A configuration is layered: defaults < profile < config (JSON text or file) < environment (ARROW_QUANT_*) <
  * explicit settings (aq_config_set: command-line flags and API calls). A key's effective value comes from the
@@ -678,8 +678,8 @@ AQ_API void aq_model_free(aq_model* model);
  * Reports: baseline metrics, HTML, accuracy study (docs/report.md, docs/accuracy.md). Results are aq_report
  * handles: read the text (JSON, or HTML for aq_html_report) with aq_report_json, release with aq_report_free.
  * ------------------------------------------------------------------------------------------------------------- */
-/** The seed's baseline-metrics JSON (model_name, bit_width, num_time_groups, smoothness_score, violation_count,
- *  violations with their layer, boundary_scores, cosine_similarity, compression_ratio, model_size_mb,
+/** The baseline-metrics JSON in ArrowQuant V2's format (model_name, bit_width, num_time_groups, smoothness_score,
+ *  violation_count, violations with their layer, boundary_scores, cosine_similarity, compression_ratio, model_size_mb,
  *  quantization_time_s, min/max/mean/std_boundary_score, common_violation_patterns, and per-layer detail in
  *  "layers") from the quality report of aq_quantize_model run with time-aware parameters and Phase 1 validation
  *  on (phases 2-3 off for a baseline; if they ran, the metrics before them are used). model_name may be NULL:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# quantize applies its flags (and the seed tool's alias names) as the highest-precedence source "cli", above
+# quantize applies its flags (and ArrowQuant V2's alias names) as the highest-precedence source "cli", above
 # the environment, the config file and the profile; writes the report; progress is one line per tensor when
 # stderr is not a terminal; --quiet prints nothing.
 aq=$1 model=$2 work=$3

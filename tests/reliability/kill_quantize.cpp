@@ -1,4 +1,4 @@
-// Crash safety of the output (DESIGN.md §3): `arrowquant quantize` killed with SIGKILL at random points leaves the
+// Crash safety of the output (docs/reliability.md): `arrowquant quantize` killed with SIGKILL at random points leaves the
 // output path either absent, holding the complete new model (byte-identical to an uninterrupted run), or — when
 // it existed before — holding the complete old model; every other leftover is a recognisable temporary
 // (st::is_temporary_name) that readers ignore; the input is never modified.

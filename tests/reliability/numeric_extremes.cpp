@@ -1,5 +1,5 @@
-// Weights near the ends of the binary32 range are valid input (DESIGN.md §1: the stored form stays exact for very
-// large and very small weights). Their quantization succeeds, dequantizes to finite values, and its error
+// Weights near the ends of the binary32 range are valid input (docs/quantized-layouts.md: the stored form stays
+// exact for very large and very small weights). Their quantization succeeds, dequantizes to finite values, and its error
 // statistics are finite and meaningful: no NaN SQNR, a cosine that reflects the reconstruction. (The statistics
 // are accumulated per fixed block; squares of weights above ~1.8e19 do not fit binary32, so the accumulators must
 // be wider than the weights, or scaled.)

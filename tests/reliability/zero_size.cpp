@@ -1,4 +1,4 @@
-// Zero-size tensors are valid input (issue 8): a model holding tensors with a zero dimension, of every rank and
+// Zero-size tensors are valid input: a model holding tensors with a zero dimension, of every rank and
 // floating dtype (and an integer one), opens, reads, quantizes (the empty tensors are kept as they are), exports
 // and compares; a model made only of empty tensors quantizes too.
 #define BOOST_TEST_MODULE zero_size

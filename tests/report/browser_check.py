@@ -5,8 +5,8 @@
    (boundary scores, scale / zero point per time group, per-layer SQNR, error accumulation) with drawn content.
 2. `--screenshot`: the PNG is not blank: many distinct colours, a real share of non-white pixels, and the
    banner's background colour present.
-Standard library only (the PNG is decoded with zlib). Flags from ../shared/TOOLCHAIN.md; a fresh profile
-directory per run.
+Standard library only (the PNG is decoded with zlib). Chromium runs headless without sandbox, GPU or
+background network services (FLAGS), with a fresh profile directory per run.
 """
 import argparse
 import os

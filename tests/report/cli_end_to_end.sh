@@ -31,11 +31,11 @@ diff <(grep '^arrowquant: warning: ' "$work/bl/baseline_metrics.log") <(grep '^a
 "$py" - "$work/bl/baseline_metrics.json" <<'PY' || fail "baseline_metrics.json"
 import json, sys
 b = json.load(open(sys.argv[1]))
-seed = ["model_name", "bit_width", "num_time_groups", "smoothness_score", "violation_count", "violations",
-        "boundary_scores", "cosine_similarity", "compression_ratio", "model_size_mb", "quantization_time_s",
-        "min_boundary_score", "max_boundary_score", "mean_boundary_score", "std_boundary_score",
-        "common_violation_patterns", "layers"]
-missing = [k for k in seed if k not in b]
+fields = ["model_name", "bit_width", "num_time_groups", "smoothness_score", "violation_count", "violations",
+          "boundary_scores", "cosine_similarity", "compression_ratio", "model_size_mb", "quantization_time_s",
+          "min_boundary_score", "max_boundary_score", "mean_boundary_score", "std_boundary_score",
+          "common_violation_patterns", "layers"]
+missing = [k for k in fields if k not in b]
 assert not missing, missing
 assert b["model_name"] == "demo-dit" and b["bit_width"] == 2 and b["num_time_groups"] == 4, b["model_name"]
 assert len(b["boundary_scores"]) == 3

@@ -1,4 +1,4 @@
-// Baseline metrics (seeds/003 JSON): the aggregation rule over layers, the summary strings, model names, errors,
+// Baseline metrics (ArrowQuant V2's format): the aggregation rule over layers, the summary strings, model names, errors,
 // and agreement with a real quantize run.
 #define BOOST_TEST_MODULE report_baseline
 #include <boost/test/unit_test.hpp>
@@ -21,7 +21,7 @@ bj::value baseline_of(const std::string& report, const std::string& name = "") {
 double num(const bj::value& v, const char* k) { return v.as_object().at(k).to_number<double>(); }
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(every_seed_field_is_present) {
+BOOST_AUTO_TEST_CASE(every_reference_field_is_present) {
   const bj::value b = baseline_of(two_layer_quality_report());
   for (const char* k : {"model_name", "bit_width", "num_time_groups", "smoothness_score", "violation_count",
                         "violations", "boundary_scores", "cosine_similarity", "compression_ratio", "model_size_mb",
@@ -68,8 +68,8 @@ BOOST_AUTO_TEST_CASE(model_values_aggregate_layers_by_the_documented_rule) {
   BOOST_TEST(num(b, "quantization_time_s") == 1.5);
 }
 
-BOOST_AUTO_TEST_CASE(patterns_are_the_seed_strings) {
-  // The two violations are those of the seed's example output; the cluster rule uses num_boundaries / 2.
+BOOST_AUTO_TEST_CASE(patterns_are_the_reference_strings) {
+  // The two violations are those of ArrowQuant V2's example output; the cluster rule uses num_boundaries / 2.
   const bj::value b = baseline_of(two_layer_quality_report());
   std::vector<std::string> got;
   for (const auto& p : b.at("common_violation_patterns").as_array()) got.emplace_back(p.as_string());

@@ -48,7 +48,7 @@ std::string banner_class(const std::string& h) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(score_bands_follow_the_seed_interpretation) {
+BOOST_AUTO_TEST_CASE(score_bands_follow_the_baseline_interpretation) {
   BOOST_TEST(std::string(aq::report::score_band(0.95)) == "green");
   BOOST_TEST(std::string(aq::report::score_band(0.78)) == "green");
   BOOST_TEST(std::string(aq::report::score_band(0.7799)) == "yellow");

@@ -23,7 +23,7 @@ void expect_error_naming(const std::function<void()>& f, const std::string& what
 }
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(defaults_follow_the_seed_and_design) {
+BOOST_AUTO_TEST_CASE(defaults_follow_the_reference_and_the_documented_defaults) {
   const TimeAwareConfig c;
   validate_config(c);
   BOOST_TEST(c.num_timesteps == 1000u);

@@ -54,8 +54,8 @@ BOOST_AUTO_TEST_CASE(scores_stay_in_the_unit_interval_for_huge_jumps) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(baseline_summary_reproduces_the_seed_example_patterns) {
-  // seeds/003: violations at 0 (58 %, high) and 2 (35 %, medium), boundary scores [0.45, 0.89, 0.72].
+BOOST_AUTO_TEST_CASE(baseline_summary_reproduces_the_reference_example_patterns) {
+  // ArrowQuant V2's example: violations at 0 (58 %, high) and 2 (35 %, medium), boundary scores [0.45, 0.89, 0.72].
   const auto s = baseline_summary({0.45, 0.89, 0.72}, {{0, 0.58, Severity::high}, {2, 0.35, Severity::medium}});
   const std::vector<std::string> expected{"High severity violations: 1 (50.0%)",
                                           "Medium severity violations: 1 (50.0%)", "Violations at boundaries: [0, 2]",
@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(baseline_summary_reproduces_the_seed_example_patterns) {
 }
 
 BOOST_AUTO_TEST_CASE(baseline_cluster_rule_uses_half_the_number_of_boundaries) {
-  // One violation at boundary 1 of 10: early (the seed script compared with half the violation count: late).
+  // One violation at boundary 1 of 10: early (ArrowQuant V2's script compared with half the violation count: late).
   std::vector<double> scores(10, 1.0);
   scores[1] = 0.5;
   const auto s = baseline_summary(scores, {{1, 1.0, Severity::high}});

@@ -101,11 +101,11 @@ BOOST_AUTO_TEST_CASE(converged_means_the_last_two_losses_differ_by_less_than_the
   BOOST_TEST(converged_runs >= 1);  // the loose threshold converges
 }
 
-BOOST_AUTO_TEST_CASE(without_coupling_the_objective_is_the_seed_total_loss) {
+BOOST_AUTO_TEST_CASE(without_coupling_the_objective_is_the_reference_total_loss) {
   TimeAwareConfig c = optimizing_config(0.0f);
   const Setup s = make_setup(c);
   const float levels = 255.0f;
-  // Rebuild the seed's inputs independently and evaluate them with the conformance total_loss (C ABI).
+  // Rebuild the reference loss's inputs independently and evaluate them with the conformance total_loss (C ABI).
   std::vector<float> original, quantized, om, os, qm, qs;
   const auto betas = beta_schedule(BetaScheduleKind::linear, c.num_timesteps, c.beta_start, c.beta_end);
   for (size_t g = 0; g < s.params.size(); ++g) {
@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(without_coupling_the_objective_is_the_seed_total_loss) {
   const LossBreakdown l = evaluate_objective(s.params, s.samples, c.num_timesteps, c);
   BOOST_TEST(l.coupling == 0.0f);
   BOOST_TEST(l.total == seed_loss);
-  BOOST_TEST(l.seed_loss == seed_loss);
+  BOOST_TEST(l.reference_loss == seed_loss);
   const OptimizationResult r = optimize_params(s.params, s.samples, c.num_timesteps, c);
   BOOST_TEST(r.loss_history.front() == seed_loss);
 }

@@ -1,4 +1,4 @@
-// β schedules, transitions, the LRU transition cache and the seed's loss terms.
+// β schedules, transitions, the LRU transition cache and ArrowQuant V2's loss terms.
 #define BOOST_TEST_MODULE transitions_and_losses
 #include <boost/test/unit_test.hpp>
 

@@ -1,4 +1,4 @@
-// The quantization configuration (DESIGN.md §3): the reference's keys plus ours, deployment profiles, ARROW_QUANT_*
+// The quantization configuration (docs/config.md): the reference's keys plus ours, deployment profiles, ARROW_QUANT_*
 // environment overrides, and where every effective value came from.
 //
 // Values live in layers; a key's effective value is taken from the highest layer that sets it:

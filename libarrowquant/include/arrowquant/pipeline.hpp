@@ -1,4 +1,4 @@
-// The model pipeline: load -> plan -> quantize -> time-aware phases -> validate -> write (DESIGN.md §3).
+// The model pipeline: load -> plan -> quantize -> time-aware phases -> validate -> write (docs/pipeline.md).
 #pragma once
 #include <cstdint>
 #include <functional>

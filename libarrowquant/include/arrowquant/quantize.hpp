@@ -1,4 +1,4 @@
-// Group-wise affine weight quantization of a 2-D tensor (DESIGN.md §1; byte layouts in docs/format.md).
+// Group-wise affine weight quantization of a 2-D tensor (byte layouts in docs/quantized-layouts.md).
 //
 // A row of `cols` elements is cut into groups of `group_size` (the last one may be shorter). Each group maps
 // integer codes q in [0, 2^bits - 1] to values w ~= offset + q * scale. Codes are packed little-endian within a

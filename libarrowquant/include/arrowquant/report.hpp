@@ -1,5 +1,5 @@
 // Reports built from the pipeline's quality report (docs/report.md) and the accuracy study (docs/accuracy.md):
-//  * the seed's baseline-metrics JSON (seeds/003: model_name, bit_width, ..., common_violation_patterns), with
+//  * the baseline-metrics JSON in ArrowQuant V2's format (model_name, bit_width, ..., common_violation_patterns), with
 //    a documented aggregation over layers and per-layer detail;
 //  * a self-contained HTML page (inline CSS and SVG, no script, no network access);
 //  * the accuracy study: baseline / smoothing / optimization / both, with the error accumulated along a
@@ -32,7 +32,7 @@ std::string baseline_summary_text(const std::string& baseline_json);
 std::string html_report(const std::string& quality_report_json, const std::string& baseline_json,
                         const std::string& accuracy_json, const std::string& title = "");
 
-// Banner colour of a smoothness score (the seed's interpretation bands): "green" >= 0.78, "yellow" >= 0.65,
+// Banner colour of a smoothness score (the baseline metrics' bands): "green" >= 0.78, "yellow" >= 0.65,
 // "red" otherwise (also for NaN).
 const char* score_band(double smoothness_score);
 

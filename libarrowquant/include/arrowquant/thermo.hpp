@@ -1,5 +1,5 @@
-// The three thermodynamic phases acting on a layer's sequence of time-group parameters (DESIGN.md §2), their
-// metrics, and the layer entry point. Exact formulas: ../shared/conformance/README.md §4–5.
+// The three thermodynamic phases acting on a layer's sequence of time-group parameters (docs/time-aware.md), their
+// metrics, and the layer entry point. Exact formulas: conformance/README.md §4–5.
 //
 // Functions marked "reference" compute in binary32 exactly as conformance README §4 describes (sequential sums,
 // roundf half away from zero, no contraction). Invalid input throws aq::Error(invalid_argument) with a message
@@ -145,14 +145,14 @@ float cosine_similarity_reference(const float* a, const float* b, size_t n);
 // ------------------------------------------------------------------------------------------------------------
 // Phase 3 — transition optimization
 // ------------------------------------------------------------------------------------------------------------
-// The objective at one point (all binary32 components as the seed's loss computes them).
+// The objective at one point (all binary32 components as ArrowQuant V2's loss computes them).
 struct LossBreakdown {
-  float mse = 0;        // over the concatenated group samples
-  float markov = 0;     // mean over groups of KL(original || quantized transition at the group's mid timestep)
-  float entropy = 0;    // -H of the concatenated quantized samples (reported even when entropy_weight is 0)
-  float seed_loss = 0;  // total_loss(...) exactly as the seed (conformance total_loss)
-  float coupling = 0;   // smoothness_weight * sum_g [(ln s_{g+1} - ln s_g)^2 + ((z_{g+1} - z_g)/255)^2]
-  float total = 0;      // seed_loss + coupling
+  float mse = 0;             // over the concatenated group samples
+  float markov = 0;          // mean over groups of KL(original || quantized transition at the group's mid timestep)
+  float entropy = 0;         // -H of the concatenated quantized samples (reported even when entropy_weight is 0)
+  float reference_loss = 0;  // total_loss(...) exactly as ArrowQuant V2 (conformance total_loss)
+  float coupling = 0;        // smoothness_weight * sum_g [(ln s_{g+1} - ln s_g)^2 + ((z_{g+1} - z_g)/255)^2]
+  float total = 0;           // reference_loss + coupling
 };
 
 // Mid timestep of a group used for its transition: (start + end - 1) / 2.

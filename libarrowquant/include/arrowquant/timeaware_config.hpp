@@ -1,8 +1,8 @@
-// Configuration of the time-aware activation parameters and the three thermodynamic phases (DESIGN.md §1–2).
+// Configuration of the time-aware activation parameters and the three thermodynamic phases (docs/time-aware.md).
 //
 // Field names follow the configuration keys: the top-level keys of ours (num_timesteps, activation_bits,
 // beta_schedule, beta_start, beta_end, calibration_samples, calibration_data_std), num_time_groups, and
-// thermodynamic.{validation, boundary_smoothing, transition_optimization}.* with the seed's sub-keys plus our
+// thermodynamic.{validation, boundary_smoothing, transition_optimization}.* with ArrowQuant V2's sub-keys plus our
 // transition_optimization.{gradient_clip, smoothness_weight}. Defaults are the local profile's.
 #pragma once
 #include <cstdint>
@@ -54,7 +54,7 @@ struct TransitionOptimizationConfig {
   float convergence_threshold = 1e-4f;  // stop when two consecutive losses differ by less; > 0
   BetaScheduleKind beta_schedule = BetaScheduleKind::linear;  // schedule of the transitions
   float gradient_clip = 1.0f;    // per-component clip of the gradient; > 0
-  float smoothness_weight = 0.1f;  // coupling term between neighbouring groups (ours); >= 0, 0 = seed's loss
+  float smoothness_weight = 0.1f;  // coupling term between neighbouring groups (ours); >= 0, 0 = ArrowQuant V2's loss
   // --- chain solver (docs/time-aware.md, "Phase 3: the chain solver") ---
   TransitionOptimizer optimizer = TransitionOptimizer::chain;  // "chain" (default) or "gradient"
   float target_smoothness = 0.9f;  // Phase 1 score the chain must reach; [0, 1]

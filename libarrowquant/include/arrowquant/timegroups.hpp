@@ -1,4 +1,4 @@
-// Time grouping, calibration statistics and time-group activation parameters (DESIGN.md §1; conformance
+// Time grouping, calibration statistics and time-group activation parameters (docs/time-aware.md; conformance
 // README §5.1–5.2).
 #pragma once
 #include <cstdint>
@@ -50,7 +50,7 @@ std::vector<TimeGroupParam> params_from_stats(const CalibrationStats& stats, uin
 // zero point.
 void validate_params(const std::vector<TimeGroupParam>& params, const std::string& what = "params");
 
-// Data-free calibration (DESIGN.md §1): the forward diffusion x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps with
+// Data-free calibration (docs/time-aware.md): the forward diffusion x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps with
 // the configured beta schedule, x_0 a heavy-tailed (Laplace) per-channel signal of std calibration_data_std and
 // eps standard normal. mean and std are closed forms (0 and sqrt(abar_t s0^2 + 1 - abar_t)); min and max are the
 // extremes of calibration_samples simulated samples that share x_0 and eps across timesteps (common random

@@ -1,4 +1,4 @@
-// Layer plan rules (DESIGN.md §3, docs/pipeline.md): 1-D tensors, norms and biases are kept; with
+// Layer plan rules (docs/pipeline.md): 1-D tensors, norms and biases are kept; with
 // skip_sensitive_layers embeddings and output heads too; sensitive names/patterns are kept; layer_bit_widths
 // overrides the bit width per layer (exact names first, then patterns in order; 16 = keep).
 #include "pipeline/layer_plan.hpp"

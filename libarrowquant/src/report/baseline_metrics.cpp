@@ -1,4 +1,4 @@
-// The seed's baseline-metrics JSON (seeds/003) from a quality report, and its console/log text.
+// The baseline-metrics JSON (ArrowQuant V2's format) from a quality report, and its console/log text.
 //
 // Aggregation over layers (docs/report.md): smoothness_score = mean of the layer scores; boundary_scores[b] =
 // mean over the layers that have boundary b; violations = every layer's violations (with the layer name) in
@@ -95,8 +95,8 @@ const char* interpretation(double s) {
   if (!(s == s)) return "no score";
   if (s >= 0.90) return "excellent (Phase 3 target band, >= 0.90)";
   if (s >= 0.82) return "good (Phase 2 target band, >= 0.82)";
-  if (s >= 0.78) return "above the seed's baseline band (0.65-0.78)";
-  if (s >= 0.65) return "within the seed's baseline band (0.65-0.78)";
+  if (s >= 0.78) return "above the baseline band (0.65-0.78)";
+  if (s >= 0.65) return "within the baseline band (0.65-0.78)";
   return "poor (< 0.65): consider phases 2-3, more time groups or INT4";
 }
 
@@ -136,7 +136,7 @@ std::string baseline_metrics(const std::string& quality_report_json, const std::
   o["model_size_mb"] = number(rep, "totals.model_size_mb");
   o["quantization_time_s"] = number(rep, "totals.total_s");
   put_summary(o, summarize(m.boundary_scores, m.violations));
-  // Our additions (after the seed's fields).
+  // Our additions (after ArrowQuant V2's fields).
   o["worst_boundary_score"] = m.worst_boundary_score;
   o["num_layers"] = static_cast<uint64_t>(m.layers.size());
   o["layers_with_violations"] = m.layers_with_violations;

@@ -342,7 +342,7 @@ void from_accuracy(Page& p, const bj::value& a) {
       if (r.name == "baseline") {
         p.has_banner = true;
         p.banner_score = r.score;
-        p.banner_label = "Baseline smoothness score of the denoiser layers (no phases)";
+        p.banner_label = "Baseline smoothness score of the denoiser layers (no smoothing or optimization)";
         p.synthetic = string_or(a, "calibration", "").rfind("data-free", 0) == 0;
       }
   }
@@ -402,7 +402,7 @@ std::string render_page(const Page& p) {
     h += "<div id=\"banner\" class=\"banner " + std::string(score_band(p.banner_score)) +
          "\" data-score=\"" + short_number(p.banner_score, 6) + "\"><span class=\"score\">" +
          fmt("%.4f", p.banner_score) + "</span><span class=\"label\">" + html_escape(p.banner_label) +
-         "<br><small>Bands of the seed: ≥ 0.78 green, ≥ 0.65 yellow, below red. Targets: ≥ 0.82 after "
+         "<br><small>Score bands: ≥ 0.78 green, ≥ 0.65 yellow, below red. Targets: ≥ 0.82 after "
          "Phase 2, ≥ 0.90 with Phase 3.</small></span></div>\n";
   }
   if (!p.cards.empty()) {
@@ -429,8 +429,8 @@ std::string render_page(const Page& p) {
            " more (see the JSON report)</td></tr>\n";
     h += "</tbody></table>\n";
     if (!p.patterns.empty()) {
-      h += "<p class=\"note\">Common violation patterns (baseline: Phase 1 before phases 2–3; conformance "
-           "§5.14):</p>\n<ul class=\"patterns\" id=\"patterns\">";
+      h += "<p class=\"note\">Common violation patterns (baseline: Markov validation before smoothing and "
+           "optimization):</p>\n<ul class=\"patterns\" id=\"patterns\">";
       for (const auto& s : p.patterns) h += "<li>" + html_escape(s) + "</li>";
       h += "</ul>\n";
     }
@@ -450,7 +450,7 @@ std::string render_page(const Page& p) {
       c.y_min = 0;
       c.y_max = 1;
       h += "<figure>" + render(c) +
-           "<figcaption>1 − min((scale jump + zero-point jump)/2, 1) per boundary (conformance §5.3); solid: mean "
+           "<figcaption>1 − min((scale jump + zero-point jump)/2, 1) per boundary (Markov validation); solid: mean "
            "over layers, dashed: the worst layer at that boundary.</figcaption></figure>\n";
     }
     for (std::size_t i = 0; i < p.params.size(); ++i) {
@@ -466,8 +466,10 @@ std::string render_page(const Page& p) {
       s.width = z.width = 560;
       s.height = z.height = 260;
       const bool after = p.params_have_after && !l.s_after.empty();
-      s.series.push_back({after ? "before phases" : "Phase 1 (no phases)", l.s_before, palette(0), false});
-      z.series.push_back({after ? "before phases" : "Phase 1 (no phases)", l.z_before, palette(0), false});
+      s.series.push_back(
+          {after ? "before phases" : "as calibrated (no smoothing or optimization)", l.s_before, palette(0), false});
+      z.series.push_back(
+          {after ? "before phases" : "as calibrated (no smoothing or optimization)", l.z_before, palette(0), false});
       if (after) {
         s.series.push_back({"after phases", l.s_after, palette(1), true});
         z.series.push_back({"after phases", l.z_after, palette(1), true});

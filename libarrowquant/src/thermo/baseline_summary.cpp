@@ -1,4 +1,4 @@
-// Baseline report statistics of the seed's baseline-metrics script (conformance README §5.14, spec, binary64).
+// Baseline report statistics of ArrowQuant V2's baseline-metrics script (conformance README §5.14, spec, binary64).
 // The cluster rule compares boundary indices with half the number of boundaries (the script used the number of
 // violations; conformance/DEVIATIONS.md).
 #include <algorithm>

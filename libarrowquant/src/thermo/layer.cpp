@@ -1,4 +1,4 @@
-// Layer entry point (DESIGN.md §2 order): validate → smooth → optimize → validate again, with the metrics of
+// Layer entry point (order of docs/time-aware.md): validate → smooth → optimize → validate again, with the metrics of
 // every stage and the time each phase took. Layers run in parallel; each writes only its own result slot, so
 // the output is the same for any thread count.
 #include <chrono>

@@ -1,4 +1,4 @@
-// The seed's loss terms (conformance README §5.7–5.11), binary32, sequential sums.
+// ArrowQuant V2's loss terms (conformance README §5.7–5.11), binary32, sequential sums.
 #include <algorithm>
 #include <cmath>
 #include <string>

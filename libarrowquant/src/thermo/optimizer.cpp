@@ -1,11 +1,11 @@
-// Phase 3 — transition optimization (DESIGN.md §2).
+// Phase 3 — transition optimization (docs/time-aware.md).
 //
 // Objective at per-group parameters (s_g, z_g), evaluated on each group's calibration samples x quantized on the
-// group's own grid [0, 2^a - 1] (x_hat = fake_quantize(x; s_g, z_g)):
-//   seed loss = (MSE(x, x_hat) + markov_weight * mean_g KL(T_g(x) || T_g(x_hat))) + entropy_weight * (-H(x_hat))
-//   coupling  = smoothness_weight * sum_g [(ln s_{g+1} - ln s_g)^2 + ((z_{g+1} - z_g)/255)^2]
-// T_g is the Gaussian transition at the group's mid timestep. The seed loss is computed with exactly the
-// operations of total_loss() (binary32); with smoothness_weight = 0 the objective is the seed's loss.
+// group's own grid [0, 2^a - 1] (x_hat = fake_quantize(x; s_g, z_g)); the reference loss is ArrowQuant V2's:
+//   reference loss = (MSE(x, x_hat) + markov_weight * mean_g KL(T_g(x) || T_g(x_hat))) + entropy_weight * (-H(x_hat))
+//   coupling       = smoothness_weight * sum_g [(ln s_{g+1} - ln s_g)^2 + ((z_{g+1} - z_g)/255)^2]
+// T_g is the Gaussian transition at the group's mid timestep. ArrowQuant V2's loss is computed with exactly the
+// operations of total_loss() (binary32); with smoothness_weight = 0 the objective is ArrowQuant V2's loss.
 //
 // Variables are u_g = ln s_g and z_g (in codes), so one learning rate suits both. Gradients are analytic
 // (double): straight-through rounding, i.e. d round(v)/dv = 1 inside the grid and 0 where the code is clamped;
@@ -61,7 +61,7 @@ class Problem {
     r.entropy = entropy_regularization(quantized_);
     // The operations of total_loss(), in its order.
     const float entropy_term = opt_.entropy_weight > 0.0f ? r.entropy : 0.0f;
-    r.seed_loss = (r.mse + opt_.markov_weight * r.markov) + opt_.entropy_weight * entropy_term;
+    r.reference_loss = (r.mse + opt_.markov_weight * r.markov) + opt_.entropy_weight * entropy_term;
     double c = 0.0;
     for (size_t g = 0; g + 1 < g_count; ++g) {
       const double du = std::log(static_cast<double>(s[g + 1])) - std::log(static_cast<double>(s[g]));
@@ -71,7 +71,7 @@ class Problem {
     const double coupling = static_cast<double>(opt_.smoothness_weight) * c;
     // Narrowing a double beyond binary32's range is undefined: overflow to +inf explicitly.
     r.coupling = coupling > FLT_MAX ? std::numeric_limits<float>::infinity() : static_cast<float>(coupling);
-    r.total = r.seed_loss + r.coupling;
+    r.total = r.reference_loss + r.coupling;
     if (gu && gz) gradient(s, z, *gu, *gz);
     return r;
   }

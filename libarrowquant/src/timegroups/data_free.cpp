@@ -1,4 +1,4 @@
-// Data-free calibration (DESIGN.md §1): the forward diffusion process simulated for a layer's input.
+// Data-free calibration (docs/time-aware.md): the forward diffusion process simulated for a layer's input.
 //
 // x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, abar_t = prod_{k<=t} (1 - beta_k). x_0 is a per-channel
 // heavy-tailed signal: sample j belongs to channel j mod C, x_0 = s0 * gain_c * L with L Laplace of unit variance

@@ -1,4 +1,4 @@
-// Our own deterministic random numbers for calibration data (DESIGN.md §1): xoshiro256** seeded through
+// Our own deterministic random numbers for calibration data (docs/design.md §7): xoshiro256** seeded through
 // splitmix64, uniform doubles from the top 53 bits, normals by Marsaglia's polar method and Laplace variates by
 // inversion. The sequence depends only on the seed and on libm's log/sqrt (never on std::*_distribution, whose
 // output differs between standard libraries).

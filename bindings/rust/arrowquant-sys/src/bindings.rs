@@ -532,7 +532,7 @@ unsafe extern "C" {
     /// Release a report. NULL is a no-op.
     pub fn aq_markov_report_free(report: *mut aq_markov_report);
 }
-/// Statistics and violation-pattern strings of the seed's baseline report. Opaque.
+/// Statistics and violation-pattern strings of a baseline report (conformance baseline_summary). Opaque.
 #[repr(C)]
 #[derive(Debug)]
 pub struct aq_baseline_report {
@@ -1290,8 +1290,8 @@ unsafe extern "C" {
     pub fn aq_model_free(model: *mut aq_model);
 }
 unsafe extern "C" {
-    /** The seed's baseline-metrics JSON (model_name, bit_width, num_time_groups, smoothness_score, violation_count,
-  violations with their layer, boundary_scores, cosine_similarity, compression_ratio, model_size_mb,
+    /** The baseline-metrics JSON in ArrowQuant V2's format (model_name, bit_width, num_time_groups, smoothness_score,
+  violation_count, violations with their layer, boundary_scores, cosine_similarity, compression_ratio, model_size_mb,
   quantization_time_s, min/max/mean/std_boundary_score, common_violation_patterns, and per-layer detail in
   "layers") from the quality report of aq_quantize_model run with time-aware parameters and Phase 1 validation
   on (phases 2-3 off for a baseline; if they ran, the metrics before them are used). model_name may be NULL:

@@ -22,7 +22,7 @@ fn into_report(raw: *mut sys::aq_report, function: &str) -> Result<Report> {
     Report::from_raw(raw).ok_or_else(|| Error::new(Status::Internal, format!("{function} returned no report")))
 }
 
-/// The seed's baseline-metrics JSON from a quality report of a run with Phase 1 validation on
+/// The baseline-metrics JSON (ArrowQuant V2's format) from a quality report of a run with Phase 1 validation on
 /// (`aq_baseline_metrics`). `model_name` `None` derives the name from the report's input path.
 pub fn baseline_metrics(quality_report_json: &str, model_name: Option<&str>) -> Result<Report> {
     let q = c_string("quality report", quality_report_json.as_bytes())?;

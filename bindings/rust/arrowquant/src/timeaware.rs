@@ -1,6 +1,6 @@
 //! Time-aware activation parameters and the three thermodynamic phases (docs/time-aware.md): time grouping,
 //! calibration statistics, Phase 1 Markov validation, Phase 2 boundary smoothing, Phase 3 transition optimization,
-//! the layer entry point, and the conformance functions (`../shared/conformance/README.md` §5).
+//! the layer entry point, and the conformance functions (`conformance/README.md` §5).
 //!
 //! Functions documented as "reference" compute in IEEE binary32 exactly as the conformance README §4 describes;
 //! "spec" functions use binary64.
