@@ -16,6 +16,7 @@ usage: eqx_to_safetensors.py WHEEL NET DEST
 import io
 import json
 import os
+import struct
 import sys
 import zipfile
 
@@ -70,6 +71,23 @@ def convert(leaves):
     return {k: np.ascontiguousarray(v) for k, v in t.items()}, meta
 
 
+def write_safetensors(path, tensors, meta):
+    """F32 tensors in name order and the metadata with sorted keys: the same bytes on every run (the safetensors
+    library orders its header by hash)."""
+    header = {"__metadata__": dict(sorted(meta.items()))}
+    offset = 0
+    for name in sorted(tensors):
+        a = tensors[name]
+        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + a.nbytes]}
+        offset += a.nbytes
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text)
+        for name in sorted(tensors):
+            f.write(np.ascontiguousarray(tensors[name], dtype="<f4").tobytes())
+
+
 def main(argv):
     wheel, net, dest = argv[1:4]
     member = f"galaxygrad/eqx_{net}.eqx"
@@ -81,11 +99,15 @@ def main(argv):
         blob = z.read(member)
     tensors, meta = convert(read_leaves(blob))
     meta["source"] = f"PyPI galaxygrad 0.2.1, {os.path.basename(member)} (evaluation only, not redistributed)"
-    from safetensors.numpy import load_file, save_file  # the reference implementation checks what we wrote
+    from safetensors import safe_open  # the reference implementation checks what we wrote
+    from safetensors.numpy import load_file
     tmp = dest + ".tmp"
-    save_file(tensors, tmp, metadata=meta)
+    write_safetensors(tmp, tensors, meta)
     back = load_file(tmp)
-    if set(back) != set(tensors) or any(not np.array_equal(back[k], tensors[k]) for k in tensors):
+    with safe_open(tmp, framework="numpy") as f:
+        back_meta = f.metadata()
+    if (set(back) != set(tensors) or any(not np.array_equal(back[k], tensors[k]) for k in tensors)
+            or back_meta != meta):
         os.unlink(tmp)
         sys.exit("fetch-galaxygrad: the safetensors library read back different tensors")
     os.replace(tmp, dest)

@@ -54,7 +54,7 @@ struct KeyDef {
   const char* env = nullptr;            // ARROW_QUANT_* variable, or null
   const char* flag = nullptr;           // `arrowquant quantize` flag without dashes, or null
   const char* flag_alias = nullptr;     // second spelling of the flag, or null
-  const char* flag_arg = nullptr;       // the flag's value placeholder ("N", "FILE", "MODE")
+  const char* flag_arg = nullptr;       // the name of the flag's value in --help ("N", "FILE", "MODE")
   bool binary32 = false;                // stored as float: the range is checked on the stored value
   bool time_aware = false;              // a member of Settings::time_aware (seen by aq_timeaware_config)
   // Write a normalized value into its member / read the member back as JSON (null for "not set").
