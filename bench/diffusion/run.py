@@ -34,6 +34,8 @@ from galaxy_net import ScoreNet  # noqa: E402
 import runtime  # noqa: E402
 
 # name, weight bits, weight mode, activation bits (None = FP32 activations), time groups, phase 2, phase 3.
+# Phase 3 variants named "covering": thermodynamic.transition_optimization.clip_ranges false (no candidate cuts a
+# time group's recorded range); "absolute MSE": relative_mse false (the chain solver's earlier objective).
 # Weight mode "fp32": the activation parameters of the quantized file with the FP32 weights, which isolates the
 # activation error (the file is still quantized, at INT8, to carry the parameters).
 VARIANTS = [
@@ -44,6 +46,8 @@ VARIANTS = [
     ("A8 only G=10 +Phase 2", 8, "fp32", 8, 10, True, False),
     ("A8 only G=10 +Phase 3", 8, "fp32", 8, 10, False, True),
     ("A8 only G=10 +Phases 2+3", 8, "fp32", 8, 10, True, True),
+    ("A8 only G=10 +Phase 3 covering", 8, "fp32", 8, 10, False, True),
+    ("A8 only G=10 +Phase 3 absolute MSE", 8, "fp32", 8, 10, False, True),
     ("A6 only static G=1", 8, "fp32", 6, 1, False, False),
     ("A6 only G=10", 8, "fp32", 6, 10, False, False),
     ("A4 only static G=1", 8, "fp32", 4, 1, False, False),
@@ -126,14 +130,15 @@ def reference_run(net, noise, steps, n_step):
     return states, outputs
 
 
-def variant_config(bits, mode, abits, groups, p2, p3, num_timesteps):
+def variant_config(bits, mode, abits, groups, p2, p3, num_timesteps, clip_ranges=True, relative_mse=True):
     return {
         "bit_width": bits, "mode": mode, "fail_fast": False, "min_accuracy": 0.0,
         "enable_time_aware": True, "num_time_groups": groups, "num_timesteps": num_timesteps,
         "activation_bits": abits if abits is not None else 8,
         "thermodynamic": {"validation": {"enabled": True},
                           "boundary_smoothing": {"enabled": p2},
-                          "transition_optimization": {"enabled": p3}},
+                          "transition_optimization": {"enabled": p3, "clip_ranges": clip_ranges,
+                                                      "relative_mse": relative_mse}},
     }
 
 
@@ -144,7 +149,8 @@ def run_variant(net, args, spec, noise, ref_states, ref_outputs, calib_path):
     out_path = os.path.join(args.out, slug + ".safetensors")
     rep_path = os.path.join(args.out, slug + ".report.json")
     with open(cfg_path, "w") as f:
-        json.dump(variant_config(bits, "rtn" if mode == "fp32" else mode, abits, groups, p2, p3, args.num_timesteps),
+        json.dump(variant_config(bits, "rtn" if mode == "fp32" else mode, abits, groups, p2, p3, args.num_timesteps,
+                                 clip_ranges="covering" not in name, relative_mse="absolute MSE" not in name),
                   f, indent=1)
     cmd = [args.cli, "quantize", args.model, out_path, "--config", cfg_path, "--calibration", calib_path,
            "--report", rep_path, "--quiet"] + runtime.extra_quantize_flags(args.cli)

@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE chain_solver
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -310,6 +311,85 @@ BOOST_AUTO_TEST_CASE(the_incoming_parameters_and_the_common_range_are_candidates
     BOOST_TEST(cand.scale[g * 16 + cand.common] == cand.scale[cand.common]);
     BOOST_TEST(cand.zero_point[g * 16 + cand.common] == cand.zero_point[cand.common]);
   }
+}
+
+// Largest distance between a sample and its fake-quantized value (round half to even as the kernels, clamped).
+float worst_error(const std::vector<float>& x, float scale, float zero_point, float levels) {
+  float worst = 0.0f;
+  for (float v : x) {
+    const float q = std::min(std::max(std::nearbyint(v / scale + zero_point), 0.0f), levels);
+    worst = std::max(worst, std::fabs(v - (q - zero_point) * scale));
+  }
+  return worst;
+}
+
+BOOST_AUTO_TEST_CASE(without_clip_ranges_no_candidate_cuts_a_groups_recorded_range) {
+  // Heavy tails: an MSE-optimal clipped range exists, and with clip_ranges it is a candidate.
+  auto samples = samples_with_amplitudes({1.0f, 3.0f, 1.5f, 6.0f}, 21, 256);
+  for (auto& g : samples) g[0] *= 12.0f;  // one far outlier per group
+  TimeAwareConfig c = chain_config(4);
+  const auto init = own_params(samples, 10, 8);
+  const float levels = 255.0f;
+  auto max_clip = [&](const chain::Candidates& cand) {
+    float worst_ratio = 0.0f;  // worst error in units of the candidate's half step
+    for (size_t g = 0; g < cand.groups; ++g)
+      for (size_t j = 0; j < cand.k; ++j) {
+        const float s = cand.scale[g * cand.k + j];
+        worst_ratio = std::max(worst_ratio, worst_error(samples[g], s, cand.zero_point[g * cand.k + j], levels) / (0.5f * s));
+      }
+    return worst_ratio;
+  };
+  c.thermodynamic.transition_optimization.clip_ranges = false;
+  const chain::Candidates covering = chain::build_candidates(init, samples, c.num_timesteps, c, 64);
+  BOOST_TEST(max_clip(covering) <= 1.001f);  // rounding only: no sample is clipped
+  c.thermodynamic.transition_optimization.clip_ranges = true;  // the default
+  const chain::Candidates clipping = chain::build_candidates(init, samples, c.num_timesteps, c, 64);
+  BOOST_TEST(max_clip(clipping) > 10.0f);  // the quantile ranges cut the outliers
+  // Both candidate sets meet the constraints (the common range is in both).
+  for (bool clip : {false, true}) {
+    c.thermodynamic.transition_optimization.clip_ranges = clip;
+    require_constraints_met(optimize_params_chain(init, samples, c.num_timesteps, c).params, c);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(relative_mse_makes_the_choice_independent_of_the_activations_units) {
+  // Markov and entropy terms off: the rest of the objective (coupling on ln scale and zero point / 255, jumps)
+  // is unit-free, so with the relative MSE term activations 1024x larger (exact in binary32) give the same
+  // sequence, scaled. With the absolute MSE term the MSE outweighs the coupling 2^20 times more, and the
+  // sequence changes.
+  const auto small = samples_with_amplitudes({1.0f, 3.0f, 0.8f, 4.0f, 1.2f}, 31, 256);
+  auto large = small;
+  for (auto& g : large)
+    for (float& v : g) v *= 1024.0f;
+  TimeAwareConfig c = chain_config(5);
+  auto& to = c.thermodynamic.transition_optimization;
+  to.markov_weight = 0.0f;
+  to.entropy_weight = 0.0f;
+  to.smoothness_weight = 0.05f;
+  auto same_up_to_units = [](const OptimizationResult& a, const OptimizationResult& b) {
+    for (size_t g = 0; g < a.params.size(); ++g)
+      if (a.params[g].scale * 1024.0f != b.params[g].scale || a.params[g].zero_point != b.params[g].zero_point)
+        return false;
+    return true;
+  };
+  const auto run = [&](const std::vector<std::vector<float>>& s) {
+    return optimize_params_chain(own_params(s, 10, 8), s, c.num_timesteps, c);
+  };
+  BOOST_TEST(same_up_to_units(run(small), run(large)));
+  to.relative_mse = false;
+  BOOST_TEST(!same_up_to_units(run(small), run(large)));
+}
+
+BOOST_AUTO_TEST_CASE(the_relative_mse_term_is_one_at_the_per_group_optimum) {
+  const auto samples = samples_with_amplitudes({1.0f, 2.5f, 0.7f}, 41, 128);
+  TimeAwareConfig c = chain_config(3);
+  auto& to = c.thermodynamic.transition_optimization;
+  to.markov_weight = 0.0f;
+  to.entropy_weight = 0.0f;
+  const chain::Candidates cand = chain::build_candidates(own_params(samples, 10, 8), samples, c.num_timesteps, c, 32);
+  double sum_of_minima = 0.0;
+  for (size_t g = 0; g < 3; ++g) sum_of_minima += *std::min_element(&cand.unary[g * 32], &cand.unary[g * 32] + 32);
+  BOOST_TEST(sum_of_minima == 1.0, boost::test_tools::tolerance(1e-12));
 }
 
 BOOST_AUTO_TEST_CASE(entropy_of_sorted_values_equals_the_reference_entropy) {

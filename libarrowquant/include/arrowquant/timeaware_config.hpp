@@ -59,6 +59,8 @@ struct TransitionOptimizationConfig {
   TransitionOptimizer optimizer = TransitionOptimizer::chain;  // "chain" (default) or "gradient"
   float target_smoothness = 0.9f;  // Phase 1 score the chain must reach; [0, 1]
   int candidates = 64;             // candidate (scale, zero point) pairs per group; 2..1024
+  bool clip_ranges = true;         // candidates may cut a group's recorded min/max (quantile ranges)
+  bool relative_mse = true;        // MSE term relative to the layer's unconstrained per-group best
 };
 
 struct ThermodynamicConfig {

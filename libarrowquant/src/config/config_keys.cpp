@@ -219,6 +219,14 @@ std::vector<KeyDef> build_table() {
   t.push_back(key("thermodynamic.transition_optimization.candidates", I,
                   AQ_MEMBER(time_aware.thermodynamic.transition_optimization.candidates), 64,
                   "candidate (scale, zero point) pairs per time group of the chain solver").range(2, 1024));
+  t.push_back(key("thermodynamic.transition_optimization.clip_ranges", B,
+                  AQ_MEMBER(time_aware.thermodynamic.transition_optimization.clip_ranges), true,
+                  "chain solver candidates may cut a time group's recorded min/max (false: every candidate covers "
+                  "it)"));
+  t.push_back(key("thermodynamic.transition_optimization.relative_mse", B,
+                  AQ_MEMBER(time_aware.thermodynamic.transition_optimization.relative_mse), true,
+                  "chain solver: activation MSE relative to the layer's unconstrained per-group best (false: the "
+                  "absolute MSE, which the other terms outweigh on real activations)"));
   t.push_back(key("mode", C, AQ_MEMBER(mode), "rtn", "rtn (min/max, round half to even) or search "
                   "(error-minimizing; at 2 and 4 bits it stores the hierarchical parameter format: INT4 4.625 bits "
                   "per weight at group size 128 instead of 4.25, INT2 2.75 instead of 2.25)").choices({"rtn", "search"}).flag("mode", "MODE"));

@@ -1,7 +1,8 @@
 // Phase 3 chain solver: the candidate (scale, zero point) pairs of every group and their unary costs.
 //
 // Ranges [lo, hi] become parameters as Phase 1's statistics do: scale = (hi - lo) / levels (1e-6 for an empty
-// range), zero point = -lo / scale. Per group, in this order:
+// range), zero point = -lo / scale. Per group, in this order, with clip_ranges (the candidates may cut the
+// group's recorded range):
 //   0  the common range (union over all groups): the same pair in every group, so a sequence without any jump
 //      (score 1, no violation) always exists;
 //   1  the group's own min/max;   2  the incoming parameters (Phase 2's output when smoothing ran);
@@ -10,12 +11,22 @@
 //   8… a scale grid shared by all groups (geometric from the smallest clipped scale to the common scale), each
 //      placed in the group: wider than its own range → moved towards the common range in proportion; narrower →
 //      moved towards the 5 % clipped range, then centred on it.
+// Without clip_ranges (the default) every candidate covers the group's own min/max: 0 common, 1 own,
+// 2 the incoming parameters (joined with the own range when they do not cover it), 3, 4 the own range joined with the previous / next group's,
+// 5… the grid from the smallest own scale to the common scale (a grid scale narrower than the group's own range
+// gives the own range). Sample MSE rewards cutting tails (the few extreme samples a group keeps stand for many
+// activations the network needs); the trained-model bench measured clipped candidates costing accuracy.
 // The shared grid lets neighbours hold exactly equal scales, and ramps move by one grid ratio per step.
 //
 // Unary cost of a candidate of group g with samples x (sorted ascending) and x_hat = fake_quantize(x):
-//   sum (x - x_hat)^2 / N  +  markov_weight * KL(T_g(x) || T_g(x_hat)) / G  +  entropy_weight * (n_g / N) * (-H(x_hat))
+//   sum (x - x_hat)^2 / D  +  markov_weight * KL(T_g(x) || T_g(x_hat)) / G  +  entropy_weight * (n_g / N) * (-H(x_hat))
 // N = all samples of the layer, T_g the transition at the group's mid timestep, H binned as entropy_regularization.
-// The first two terms are the objective's MSE and Markov terms split by group; the entropy term is per group.
+// D = N (relative_mse false: the objective's MSE term split by group) or, by default (relative_mse), the layer's
+// unconstrained squared error: the sum over groups of the smallest squared error among the group's candidates,
+// so the MSE term is 1 at the per-group optimum whatever the activations' units. Without it the MSE of a real
+// network's activations (1e-6 .. 1e-3) is negligible next to the entropy and coupling terms (0.01 .. 0.3 at
+// their default weights), which then choose the ranges alone; measured on the trained diffusion model.
+// The Markov term is the objective's split by group; the entropy term is per group.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -71,6 +82,8 @@ Pair pair_of(Range r, float levels) {
   return Pair{scale, -r.lo / scale};
 }
 
+Range joined(Range a, Range b) { return Range{std::min(a.lo, b.lo), std::max(a.hi, b.hi)}; }
+
 Range clipped(const std::vector<float>& sorted, double p) {
   const size_t n = sorted.size();
   const size_t i = static_cast<size_t>(std::floor(p * static_cast<double>(n - 1)));
@@ -109,12 +122,15 @@ Candidates build_candidates(const std::vector<TimeGroupParam>& incoming, const s
   }
   c.total_samples = total;
   const Pair common_pair = pair_of(common, levels);
+  const bool clip = opt.clip_ranges;
   // The shared scale grid.
   double grid_lo = common_pair.scale;
-  for (size_t g = 0; g < G; ++g)
-    if (q5[g].hi > q5[g].lo) grid_lo = std::min(grid_lo, static_cast<double>(pair_of(q5[g], levels).scale));
+  for (size_t g = 0; g < G; ++g) {
+    const Range r = clip ? q5[g] : own[g];
+    if (r.hi > r.lo) grid_lo = std::min(grid_lo, static_cast<double>(pair_of(r, levels).scale));
+  }
   const double grid_hi = common_pair.scale;
-  const size_t kAnchors = 8;
+  const size_t kAnchors = clip ? 8 : 5;
   const size_t grid_n = k > kAnchors ? k - kAnchors : 0;
 
   const std::vector<float> betas =
@@ -128,16 +144,33 @@ Candidates build_candidates(const std::vector<TimeGroupParam>& incoming, const s
     list.reserve(std::max(k, kAnchors));
     list.push_back(common_pair);
     list.push_back(pair_of(own[g], levels));
-    list.push_back(Pair{incoming[g].scale, incoming[g].zero_point});
-    for (double p : {0.001, 0.01, 0.05}) list.push_back(pair_of(clipped(sorted[g], p), levels));
-    list.push_back(pair_of(own[g > 0 ? g - 1 : g], levels));
-    list.push_back(pair_of(own[g + 1 < G ? g + 1 : g], levels));
+    const Range prev = own[g > 0 ? g - 1 : g], next = own[g + 1 < G ? g + 1 : g];
+    if (clip) {
+      list.push_back(Pair{incoming[g].scale, incoming[g].zero_point});
+      for (double p : {0.001, 0.01, 0.05}) list.push_back(pair_of(clipped(sorted[g], p), levels));
+      list.push_back(pair_of(prev, levels));
+      list.push_back(pair_of(next, levels));
+    } else {
+      // Phase 2's output as it is when it already covers the own range (it usually widens), else joined.
+      const float in_lo = -incoming[g].zero_point * incoming[g].scale;
+      const Range in{in_lo, in_lo + incoming[g].scale * levels};
+      if (in.lo <= own[g].lo && in.hi >= own[g].hi)
+        list.push_back(Pair{incoming[g].scale, incoming[g].zero_point});
+      else
+        list.push_back(pair_of(joined(in, own[g]), levels));
+      list.push_back(pair_of(joined(prev, own[g]), levels));
+      list.push_back(pair_of(joined(next, own[g]), levels));
+    }
     const float w_own = own[g].hi - own[g].lo, w_common = common.hi - common.lo, w_q5 = q5[g].hi - q5[g].lo;
     for (size_t i = 0; i < grid_n; ++i) {
       const double t = grid_n > 1 ? static_cast<double>(i) / static_cast<double>(grid_n - 1) : 1.0;
       const float s = static_cast<float>(grid_lo * std::pow(grid_hi / grid_lo, t));
       const float w = s * levels;
       float lo;
+      if (!clip && w < w_own) {
+        list.push_back(pair_of(own[g], levels));
+        continue;
+      }
       if (w >= w_own) {
         const float f = w_common > w_own ? std::min((w - w_own) / (w_common - w_own), 1.0f) : 1.0f;
         lo = own[g].lo + f * (common.lo - own[g].lo);
@@ -167,7 +200,7 @@ Candidates build_candidates(const std::vector<TimeGroupParam>& incoming, const s
       const bool entropy = opt.entropy_weight > 0.0f;
       fq(x.data(), n, pr.scale, pr.zero_point, levels, xhat.data(), &lanes, entropy ? bins.data() : nullptr);
       const double sse = kernels::fold_lanes(lanes);
-      double u = sse / static_cast<double>(total);
+      double u = 0.0;  // the terms besides the MSE; the MSE term is added once D is known
       if (opt.markov_weight > 0.0f) {
         const Transition q = transition_for_beta(xhat.data(), n, beta);
         u += static_cast<double>(opt.markov_weight) *
@@ -184,6 +217,14 @@ Candidates build_candidates(const std::vector<TimeGroupParam>& incoming, const s
       c.unary[idx] = u;
     }
   }
+  double d = static_cast<double>(total);
+  if (opt.relative_mse) {
+    d = 0.0;
+    for (size_t g = 0; g < G; ++g) d += *std::min_element(c.sse.begin() + g * k, c.sse.begin() + (g + 1) * k);
+    // Every group exactly representable: any error then dominates (the smallest positive double keeps it finite).
+    if (!(d > 0.0)) d = std::numeric_limits<double>::min();
+  }
+  for (size_t i = 0; i < G * k; ++i) c.unary[i] = c.sse[i] / d + c.unary[i];
   return c;
 }
 

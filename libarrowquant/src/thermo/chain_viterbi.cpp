@@ -15,6 +15,18 @@ double coupling(const Candidates& c, size_t ia, size_t ib, double sw) {
   const double dz = (static_cast<double>(c.zero_point[ib]) - static_cast<double>(c.zero_point[ia])) / 255.0;
   return sw * (du * du + dz * dz);
 }
+// The minimum of v[0..n) with NaN ignored (+inf when none is smaller). Four independent running minima so the
+// loop does not wait on one compare chain; the minimum of a set does not depend on the order it is taken in.
+double min_of(const double* v, size_t n) {
+  const double inf = std::numeric_limits<double>::infinity();
+  double m[4] = {inf, inf, inf, inf};
+  size_t a = 0;
+  for (; a + 4 <= n; a += 4)
+    for (size_t l = 0; l < 4; ++l) m[l] = v[a + l] < m[l] ? v[a + l] : m[l];
+  for (; a < n; ++a) m[0] = v[a] < m[0] ? v[a] : m[0];
+  const double x = m[1] < m[0] ? m[1] : m[0], y = m[3] < m[2] ? m[3] : m[2];
+  return y < x ? y : x;
+}
 }  // namespace
 
 double pair_cost(const Candidates& c, size_t g, size_t a, size_t b, const PairWeights& w) {
@@ -62,11 +74,12 @@ Path viterbi(const Candidates& c, const PairWeights& w, const PairTable* table) 
         const double* cpl = &table->coupling[g * K * K + b * K];
         const double m = w.multiplier;
         for (size_t a = 0; a < K; ++a) val[a] = prev[a] + (m * static_cast<double>(jump[a]) + cpl[a]);
-        for (size_t a = 0; a < K; ++a)
-          if (val[a] < best) {  // strict: the lowest index wins ties
-            best = val[a];
-            arg = static_cast<uint32_t>(a);
-          }
+        best = min_of(val.data(), K);
+        // The lowest index holding the minimum: what a strict `<` scan keeps (NaN and +inf never win).
+        if (best < inf) {
+          while (!(val[arg] == best)) ++arg;
+          best = val[arg];  // the scan's value, also for a signed zero
+        }
       } else {
         for (size_t a = 0; a < K; ++a) {
           if (!(prev[a] < inf)) continue;
