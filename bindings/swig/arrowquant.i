@@ -70,6 +70,9 @@ struct CTYPE {};
 AQ_LANG_ENUM(CTYPE, NAME)
 %enddef
 
+/* The status -> exception mapping, generated from aq_status (before the language typemaps, which use it). */
+%include "arrowquant_status.i"
+
 #if defined(SWIGJAVA)
 %include "arrowquant_java.swg"
 #elif defined(SWIGCSHARP)
