@@ -13,8 +13,8 @@
  *    model-level calls) and sets it to NULL before any check, so after a failure it holds NULL (aq_quantize_model
  *    also hands out its report on AQ_ERR_QUALITY). Other outputs (scalars through T*, views through const T**)
  *    are written only when the call returns AQ_OK; output pointers documented as "may be NULL" are skipped when
- *    NULL. Caller-filled output arrays are the exception: after a failure found during the pass their contents are
- *    unspecified (aq_quantize_activations, aq_fake_quantize_activations).
+ *    NULL. Caller-filled output arrays and buffers (dst, codes) are the exception: after a failure their contents
+ *    are unspecified.
  *  - Arrays are a pointer followed by a uint64_t length, the length named after the pointer:
  *      (const T* NAME, uint64_t NAME_count)   input array of count elements (a function with a single input
  *                                             array names it src);
