@@ -16,7 +16,7 @@ void check(aq_status status, int exit_code) {
 std::string report_text(const aq_report* report) {
   const char* data = nullptr;
   uint64_t bytes = 0;
-  check(aq_report_json(report, &data, &bytes));
+  check(aq_report_text(report, &data, &bytes));
   return std::string(data, bytes);
 }
 

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#define ARROWQUANT_REFERENCE_METRICS  // declares the conformance oracles (aq_affine_u8, aq_total_loss, ...)
 #include "arrowquant.h"
 
 namespace json = boost::json;

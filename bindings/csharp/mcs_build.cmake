@@ -1,7 +1,7 @@
-# Compiles every .cs file under DIR1 (and DIR2 if given) with Mono's mcs into OUT.
-#   -DMCS=... -DOUT=... -DTARGET=library|exe -DDIR1=... [-DDIR2=...] [-DREFS=a.dll,b.dll]
+# Compiles every .cs file under DIR1 (and DIR2, DIR3 if given) with Mono's mcs into OUT.
+#   -DMCS=... -DOUT=... -DTARGET=library|exe -DDIR1=... [-DDIR2=...] [-DDIR3=...] [-DREFS=a.dll,b.dll]
 set(files)
-foreach(dir IN ITEMS ${DIR1} ${DIR2})
+foreach(dir IN ITEMS ${DIR1} ${DIR2} ${DIR3})
   file(GLOB_RECURSE found ${dir}/*.cs)
   list(APPEND files ${found})
 endforeach()

@@ -1,6 +1,6 @@
-# Writes the .java files under DIR1 and DIR2 to OUT, one per line, for add_jar's @file argument.
+# Writes the .java files under DIR1, DIR2 and DIR3 to OUT, one per line, for add_jar's @file argument.
 set(files)
-foreach(dir IN ITEMS ${DIR1} ${DIR2})
+foreach(dir IN ITEMS ${DIR1} ${DIR2} ${DIR3})
   file(GLOB_RECURSE found ${dir}/*.java)
   list(APPEND files ${found})
 endforeach()

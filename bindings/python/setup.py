@@ -80,6 +80,8 @@ class BuildSwig(build_ext):
         header = os.path.join(include, "arrowquant.h")
         subprocess.run([sys.executable, os.path.join(SWIG_DIR, "gen_swig_decls.py"), header,
                         os.path.join(self.build_temp, "arrowquant_generated.i")], check=True)
+        subprocess.run([sys.executable, os.path.join(SWIG_DIR, "gen_status_map.py"), "swig",
+                        os.path.join(self.build_temp, "arrowquant_status.i"), header], check=True)
         wrap = os.path.join(self.build_temp, "arrowquant_wrap.c")
         swig = os.environ.get("SWIG", "swig")
         subprocess.run([swig, "-python", "-threads", "-module", "capi", "-I" + SWIG_DIR, "-I" + self.build_temp,

@@ -25,9 +25,12 @@
 
 %{
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The bindings expose the reference metrics too: the golden vectors run through every binding. */
+#define ARROWQUANT_REFERENCE_METRICS
 #include "arrowquant.h"
 
 /* Handles created through this binding and not yet freed. The tests of every language assert that it returns
@@ -67,6 +70,9 @@ struct CTYPE {};
 AQ_LANG_ENUM(CTYPE, NAME)
 %enddef
 
+/* The status -> exception mapping, generated from aq_status (before the language typemaps, which use it). */
+%include "arrowquant_status.i"
+
 #if defined(SWIGJAVA)
 %include "arrowquant_java.swg"
 #elif defined(SWIGCSHARP)
@@ -89,4 +95,5 @@ int64_t aq_binding_live_handles(void) { return __atomic_load_n(&aq_swig_live_han
 %include "arrowquant_generated.i"
 
 #define AQ_API
+#define ARROWQUANT_REFERENCE_METRICS
 %include "arrowquant.h"

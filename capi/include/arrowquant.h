@@ -8,8 +8,27 @@
  *  - Every fallible call returns aq_status; AQ_OK is 0. The message of the last failure on the calling thread is
  *    aq_last_error_message(). Enum values never change once released; new values and functions only add.
  *  - Opaque handles come from *_create / producing calls and are released with *_free, which accept NULL.
- *  - Buffers are pointer + byte-length pairs named src/src_bytes (input) and dst/dst_bytes (output).
- *  - Views returned as (const T** data, uint64_t* bytes or count) stay valid until their handle is freed.
+ *  - Output parameters: results are returned through pointer parameters that come after every input parameter.
+ *    A function that creates a handle takes it as its last parameter (T** out; aq_report** report for the
+ *    model-level calls) and sets it to NULL before any check, so after a failure it holds NULL (aq_quantize_model
+ *    also hands out its report on AQ_ERR_QUALITY). Other outputs (scalars through T*, views through const T**)
+ *    are written only when the call returns AQ_OK; output pointers documented as "may be NULL" are skipped when
+ *    NULL. Caller-filled output arrays and buffers (dst, codes) are the exception: after a failure their contents
+ *    are unspecified.
+ *  - Arrays are a pointer followed by a uint64_t length, the length named after the pointer:
+ *      (const T* NAME, uint64_t NAME_count)   input array of count elements (a function with a single input
+ *                                             array names it src);
+ *      (T* dst, uint64_t dst_count)           output array filled by the callee (codes/codes_count for byte codes);
+ *                                             the count must be at least the number of values written, otherwise
+ *                                             AQ_ERR_INVALID_ARGUMENT;
+ *      (const void* src, uint64_t src_bytes), (void* dst, uint64_t dst_bytes)   raw tensor buffers, length in bytes;
+ *      (const T** data, uint64_t* count or bytes)   a view of an array or text held by a handle, valid until the
+ *                                             handle is freed (text views are also NUL-terminated).
+ *    Kept for compatibility: a few functions return a short NUL-terminated string through const char** without a
+ *    length (aq_model_tensor_name, aq_baseline_report_pattern, aq_config_get_source,
+ *    aq_timeaware_config_get_string, aq_optimization_optimizer).
+ *  - Infallible queries (counts, names) return their value directly: 0, "" or "unknown" for NULL or an unknown
+ *    value, as each documents.
  *  - Thread safety: every function may be called from any thread; functions without a handle argument are
  *    thread-safe, and different handles may always be used in parallel. Per handle type:
  *      aq_quantized, aq_tg_params, aq_markov_report, aq_baseline_report, aq_optimization, aq_layer_result,
@@ -22,6 +41,8 @@
  *    A handle given to a long call (aq_quantize_model, aq_timeaware_layer, ...) is only read by it. *_free
  *    needs exclusive use: no other call on that handle may be running or follow it.
  *  - No C++ exception crosses this boundary; every entry point catches and returns a status.
+ *  - The conformance oracles (reference metrics on plain arrays) are declared only when ARROWQUANT_REFERENCE_METRICS
+ *    is defined before this header is included (last section); the library always exports them.
  */
 #ifndef ARROWQUANT_H
 #define ARROWQUANT_H
@@ -158,16 +179,11 @@ AQ_API void aq_quantized_free(aq_quantized* q);
 /* ---------------------------------------------------------------------------------------------------------------
  * Time-aware parameters and the thermodynamic phases
  * ------------------------------------------------------------------------------------------------------------- */
-/* Time grouping, calibration statistics, the thermodynamic phases and the conformance functions
+/* Time grouping, calibration statistics and the thermodynamic phases (the conformance oracles are in the
+ * reference-metrics section at the end of this header)
  * (docs/time-aware.md explains each; conformance/README.md has the exact formulas).
- *
- * Array conventions of this section (SWIG typemaps key on them):
- *  - an input array is a pair (const T* NAME, uint64_t NAME_count); the single input array of a function is
- *    named src/src_count;
- *  - an output array is a pair (T* dst, uint64_t dst_count) filled by the callee; dst_count must be at least the
- *    number of values written (the functions document it), otherwise AQ_ERR_INVALID_ARGUMENT;
- *  - arrays held by a handle are returned as views (const T** data, uint64_t* count), valid until the handle is
- *    freed.
+
+ * Arrays follow the conventions at the top of this header (the SWIG typemaps key on them).
  * Functions marked "reference" compute in IEEE binary32 exactly as the conformance README section 4 describes; "spec"
  * functions use binary64. Invalid input (NULL, empty, non-finite, scale <= 0, out-of-range, mismatched lengths)
  * returns AQ_ERR_INVALID_ARGUMENT with a message naming the argument; no function returns NaN. */
@@ -336,16 +352,8 @@ AQ_API void aq_markov_report_free(aq_markov_report* report);
 /** Statistics and violation-pattern strings of a baseline report (conformance baseline_summary). Opaque. */
 typedef struct aq_baseline_report aq_baseline_report;
 
-/** Conformance baseline_summary (spec, binary64): min/max/mean/population std of the boundary scores (all 0 when
- *  there are none) and the pattern strings. Violation i is (violation_boundaries[i], violation_scale_jumps[i],
- *  violation_severities[i] as aq_severity); the three arrays have equal length and every boundary index is
- *  < boundary_scores_count. */
-AQ_API aq_status aq_baseline_summary(const double* boundary_scores, uint64_t boundary_scores_count,
-                                     const uint64_t* violation_boundaries, uint64_t violation_boundaries_count,
-                                     const double* violation_scale_jumps, uint64_t violation_scale_jumps_count,
-                                     const int32_t* violation_severities, uint64_t violation_severities_count,
-                                     aq_baseline_report** out);
-/** The same summary of a Markov report. */
+/** The baseline summary of a Markov report: min/max/mean/population std of its boundary scores (all 0 when
+ *  there are none) and the violation-pattern strings (conformance baseline_summary). */
 AQ_API aq_status aq_markov_report_baseline(const aq_markov_report* report, aq_baseline_report** out);
 /** min/max/mean/std of the boundary scores; pointers may be NULL. */
 AQ_API aq_status aq_baseline_report_stats(const aq_baseline_report* report, double* min_boundary_score,
@@ -360,77 +368,9 @@ AQ_API void aq_baseline_report_free(aq_baseline_report* report);
 
 /* --- Phase 2: boundary smoothing ----------------------------------------------------------------------------- */
 
-/** Conformance smooth_boundaries (spec, binary64) on one sequence (call it for the scales and for the zero
- *  points): Q_idx = P_0 + sum_b (P_{b+1} - P_b) R_b(idx), ramps over window (1..20) groups on each side of each
- *  boundary, computed from the original values. src_count >= 1; dst_count >= src_count. Every output is a
- *  convex combination of the inputs. */
-AQ_API aq_status aq_smooth_boundaries(const double* src, uint64_t src_count, int window, aq_interpolation method,
-                                      double* dst, uint64_t dst_count);
 /** Smooths the scales and zero points of params (time ranges and group sizes kept) into a new handle. */
 AQ_API aq_status aq_tg_params_smooth(const aq_tg_params* params, int window, aq_interpolation method,
                                      aq_tg_params** out);
-
-/* --- Phase 3: schedules, transitions, losses ----------------------------------------------------------------- */
-
-/** Conformance beta_schedule (reference, binary32): num_timesteps betas written to dst (dst_count >= num_timesteps).
- *  beta_start/beta_end in [0, 1] with beta_start <= beta_end. */
-AQ_API aq_status aq_beta_schedule(aq_beta_schedule_kind kind, uint64_t num_timesteps, float beta_start,
-                                  float beta_end, float* dst, uint64_t dst_count);
-/** Conformance transition (reference, binary32): with beta = schedule[timestep] (timestep < num_timesteps),
- *  mean = mean(src)*sqrt(1-beta), stddev = sqrt(var(src)*(1-beta) + beta). */
-AQ_API aq_status aq_transition(const float* src, uint64_t src_count, aq_beta_schedule_kind kind,
-                               uint64_t num_timesteps, float beta_start, float beta_end, uint64_t timestep,
-                               float* mean, float* stddev);
-
-/** Transition computer with an LRU cache keyed by the full content (timestep and every value), so a hit is
- *  never stale. One thread at a time. Opaque. */
-typedef struct aq_transition_computer aq_transition_computer;
-/** capacity: maximum cached entries (0 disables the cache). */
-AQ_API aq_status aq_transition_computer_create(aq_beta_schedule_kind kind, uint64_t num_timesteps, float beta_start,
-                                               float beta_end, uint64_t capacity, aq_transition_computer** out);
-/** As aq_transition, through the cache. */
-AQ_API aq_status aq_transition_computer_compute(aq_transition_computer* computer, const float* src,
-                                                uint64_t src_count, uint64_t timestep, float* mean, float* stddev);
-/** Cache statistics; pointers may be NULL. hit_rate = hits/(hits + misses), 0 before the first call. */
-AQ_API aq_status aq_transition_computer_stats(const aq_transition_computer* computer, uint64_t* hits,
-                                              uint64_t* misses, uint64_t* size, uint64_t* capacity,
-                                              double* hit_rate);
-/** Drop every cached entry and reset the counters. */
-AQ_API aq_status aq_transition_computer_clear(aq_transition_computer* computer);
-/** Release a transition computer. NULL is a no-op. */
-AQ_API void aq_transition_computer_free(aq_transition_computer* computer);
-
-/** Conformance gaussian_kl (reference, binary32): KL(N(mu1, sigma1) || N(mu2, sigma2)) in nats, sigmas floored at
- *  1e-8, result >= 0. */
-AQ_API aq_status aq_gaussian_kl(float mu1, float sigma1, float mu2, float sigma2, float* kl);
-/** Conformance quantization_loss (reference, binary32): mean squared error of two arrays of equal length >= 1. */
-AQ_API aq_status aq_quantization_loss(const float* original, uint64_t original_count, const float* quantized,
-                                      uint64_t quantized_count, float* mse);
-/** Conformance markov_constraint_loss (reference, binary32): mean over k of gaussian_kl(original_means[k],
- *  original_stds[k], quantized_means[k], quantized_stds[k]); four arrays of equal length >= 1. */
-AQ_API aq_status aq_markov_constraint_loss(const float* original_means, uint64_t original_means_count,
-                                           const float* original_stds, uint64_t original_stds_count,
-                                           const float* quantized_means, uint64_t quantized_means_count,
-                                           const float* quantized_stds, uint64_t quantized_stds_count, float* loss);
-/** Conformance entropy_regularization (reference, binary32): -H of src binned at round(w*100), bins in
- *  ascending order (<= 0). */
-AQ_API aq_status aq_entropy_regularization(const float* src, uint64_t src_count, float* value);
-/** Conformance total_loss (reference, binary32): (mse + markov_weight*markov) + entropy_weight*E with
- *  E = entropy_regularization(quantized) when entropy_weight > 0, else 0. Weights finite and >= 0. */
-AQ_API aq_status aq_total_loss(const float* original, uint64_t original_count, const float* quantized,
-                               uint64_t quantized_count, const float* original_means, uint64_t original_means_count,
-                               const float* original_stds, uint64_t original_stds_count, const float* quantized_means,
-                               uint64_t quantized_means_count, const float* quantized_stds,
-                               uint64_t quantized_stds_count, float markov_weight, float entropy_weight, float* loss);
-/** Conformance affine_u8 (reference, binary32): codes[i] = clamp(round(src[i]/scale + zero_point), 0, 255) (half
- *  away from zero), dst[i] = (codes[i] - zero_point)*scale. scale > 0. codes or dst may be NULL (with count 0);
- *  otherwise codes_count and dst_count must be at least src_count. */
-AQ_API aq_status aq_affine_u8(const float* src, uint64_t src_count, float scale, float zero_point, uint8_t* codes,
-                              uint64_t codes_count, float* dst, uint64_t dst_count);
-/** Conformance cosine_similarity (reference, binary32): clamp(dot/(|a||b|), -1, 1); equal lengths >= 1; neither
- *  vector zero. */
-AQ_API aq_status aq_cosine_similarity(const float* a, uint64_t a_count, const float* b, uint64_t b_count,
-                                      float* cosine);
 
 /* --- Phase 3: transition optimization ------------------------------------------------------------------------ */
 
@@ -515,9 +455,7 @@ AQ_API const char* aq_layer_result_calibration_source(const aq_layer_result* res
 AQ_API void aq_layer_result_free(aq_layer_result* result);
 
 /* ---------------------------------------------------------------------------------------------------------------
- * Configuration, model pipeline and reports
- * ------------------------------------------------------------------------------------------------------------- */
-/* --- Configuration (docs/config.md: keys, defaults and ranges) --------------------------------------------
+ * Configuration of a model run (docs/config.md: keys, defaults and ranges)
  *
  * A configuration is layered: defaults < profile < config (JSON text or file) < environment (ARROW_QUANT_*) <
  * explicit settings (aq_config_set: command-line flags and API calls). A key's effective value comes from the
@@ -595,8 +533,7 @@ AQ_API void aq_config_free(aq_config* config);
 /* ---------------------------------------------------------------------------------------------------------------
  * Model pipeline: safetensors in, quantized safetensors out (docs/format.md, docs/pipeline.md).
  * ------------------------------------------------------------------------------------------------------------- */
-/* aq_config: the configuration handle declared in the configuration section above. */
-typedef struct aq_report aq_report; /* result of a model-level call: JSON text */
+typedef struct aq_report aq_report; /* result of a model-level call: JSON text (HTML for aq_html_report) */
 typedef struct aq_model aq_model;   /* a model opened for reading (input or quantized) */
 
 /** Progress callback: called on the calling thread after each tensor, then again with unchanged (final) counts
@@ -651,7 +588,10 @@ AQ_API aq_status aq_export_dequantized(const char* quantized_path, const char* o
  *  synthetic in its metadata) to path, deterministically from seed. */
 AQ_API aq_status aq_write_demo_model(const char* path, uint64_t seed);
 
-/** View of a report's JSON text (valid until aq_report_free). */
+/** View of a report's text: JSON for every producing call except aq_html_report, whose text is the HTML page.
+ *  NUL-terminated; bytes excludes the terminator; valid until aq_report_free. */
+AQ_API aq_status aq_report_text(const aq_report* report, const char** data, uint64_t* bytes);
+/** Alias of aq_report_text under its first name (same view, same bytes); kept for compatibility. */
 AQ_API aq_status aq_report_json(const aq_report* report, const char** data, uint64_t* bytes);
 /** Release a report. NULL is a no-op. */
 AQ_API void aq_report_free(aq_report* report);
@@ -676,7 +616,7 @@ AQ_API void aq_model_free(aq_model* model);
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Reports: baseline metrics, HTML, accuracy study (docs/report.md, docs/accuracy.md). Results are aq_report
- * handles: read the text (JSON, or HTML for aq_html_report) with aq_report_json, release with aq_report_free.
+ * handles: read the text (JSON, or HTML for aq_html_report) with aq_report_text, release with aq_report_free.
  * ------------------------------------------------------------------------------------------------------------- */
 /** The baseline-metrics JSON in ArrowQuant V2's format (model_name, bit_width, num_time_groups, smoothness_score,
  *  violation_count, violations with their layer, boundary_scores, cosine_similarity, compression_ratio, model_size_mb,
@@ -692,7 +632,7 @@ AQ_API aq_status aq_baseline_metrics(const char* quality_report_json, const char
  *  banner (green >= 0.78, yellow >= 0.65, red below), metric cards, the violations table and SVG charts of the
  *  boundary scores, of scale and zero point across time groups for the least smooth layers, of per-layer SQNR
  *  and bits, and of the error accumulation of the accuracy study. title may be NULL (a default names the
- *  model). The HTML text is read with aq_report_json. */
+ *  model). The HTML text is read with aq_report_text. */
 AQ_API aq_status aq_html_report(const char* quality_report_json, const char* baseline_json, const char* accuracy_json,
                                 const char* title, aq_report** out);
 
@@ -778,6 +718,108 @@ AQ_API aq_status aq_quantize_activations(const float* src, uint64_t src_count, f
  *  aq_quantize_activations. */
 AQ_API aq_status aq_fake_quantize_activations(const float* src, uint64_t src_count, float scale, float zero_point,
                                               int bits, float* dst, uint64_t dst_count);
+
+/* ===============================================================================================================
+ * Reference metrics for conformance testing (not part of the application surface)
+ *
+ * The conformance oracles: functions that reproduce, value for value, the reference definitions of
+ * conformance/README.md on plain arrays, so that the golden vectors (conformance/vectors) can be checked through
+ * the C ABI and through every binding. An application never needs them: the handle-based functions above compute
+ * the same quantities as part of the phases (aq_tg_params_smooth, aq_markov_report_baseline, aq_optimize_params,
+ * aq_layer_result_stage_loss, aq_quantize_activations, aq_quantized_error). docs/abi.md lists which function is
+ * on which side and why.
+ *
+ * They are declared only when ARROWQUANT_REFERENCE_METRICS is defined before this header is included, in the
+ * manner of zstd's ZSTD_STATIC_LINKING_ONLY. They are exported and covered by the ABI promise like every other
+ * function (docs/abi.md): the macro changes what the header declares, never what the library exports.
+ * =============================================================================================================== */
+#if defined(ARROWQUANT_REFERENCE_METRICS)
+
+/* --- Phase 1 summary from arrays ------------------------------------------------------------------------------ */
+
+/** Conformance baseline_summary (spec, binary64) from arrays, as aq_markov_report_baseline computes it from a
+ *  Markov report: min/max/mean/population std of the boundary scores (all 0 when there are none) and the
+ *  pattern strings. Violation i is (violation_boundaries[i], violation_scale_jumps[i],
+ *  violation_severities[i] as aq_severity); the three arrays have equal length and every boundary index is
+ *  < boundary_scores_count. */
+AQ_API aq_status aq_baseline_summary(const double* boundary_scores, uint64_t boundary_scores_count,
+                                     const uint64_t* violation_boundaries, uint64_t violation_boundaries_count,
+                                     const double* violation_scale_jumps, uint64_t violation_scale_jumps_count,
+                                     const int32_t* violation_severities, uint64_t violation_severities_count,
+                                     aq_baseline_report** out);
+
+/* --- Phase 2 smoothing of one sequence ------------------------------------------------------------------------ */
+
+/** Conformance smooth_boundaries (spec, binary64) on one sequence (call it for the scales and for the zero
+ *  points): Q_idx = P_0 + sum_b (P_{b+1} - P_b) R_b(idx), ramps over window (1..20) groups on each side of each
+ *  boundary, computed from the original values. src_count >= 1; dst_count >= src_count. Every output is a
+ *  convex combination of the inputs. */
+AQ_API aq_status aq_smooth_boundaries(const double* src, uint64_t src_count, int window, aq_interpolation method,
+                                      double* dst, uint64_t dst_count);
+
+/* --- Phase 3: schedules, transitions, losses ----------------------------------------------------------------- */
+
+/** Conformance beta_schedule (reference, binary32): num_timesteps betas written to dst (dst_count >= num_timesteps).
+ *  beta_start/beta_end in [0, 1] with beta_start <= beta_end. */
+AQ_API aq_status aq_beta_schedule(aq_beta_schedule_kind kind, uint64_t num_timesteps, float beta_start,
+                                  float beta_end, float* dst, uint64_t dst_count);
+/** Conformance transition (reference, binary32): with beta = schedule[timestep] (timestep < num_timesteps),
+ *  mean = mean(src)*sqrt(1-beta), stddev = sqrt(var(src)*(1-beta) + beta). */
+AQ_API aq_status aq_transition(const float* src, uint64_t src_count, aq_beta_schedule_kind kind,
+                               uint64_t num_timesteps, float beta_start, float beta_end, uint64_t timestep,
+                               float* mean, float* stddev);
+
+/** Transition computer with an LRU cache keyed by the full content (timestep and every value), so a hit is
+ *  never stale. One thread at a time. Opaque. */
+typedef struct aq_transition_computer aq_transition_computer;
+/** capacity: maximum cached entries (0 disables the cache). */
+AQ_API aq_status aq_transition_computer_create(aq_beta_schedule_kind kind, uint64_t num_timesteps, float beta_start,
+                                               float beta_end, uint64_t capacity, aq_transition_computer** out);
+/** As aq_transition, through the cache. */
+AQ_API aq_status aq_transition_computer_compute(aq_transition_computer* computer, const float* src,
+                                                uint64_t src_count, uint64_t timestep, float* mean, float* stddev);
+/** Cache statistics; pointers may be NULL. hit_rate = hits/(hits + misses), 0 before the first call. */
+AQ_API aq_status aq_transition_computer_stats(const aq_transition_computer* computer, uint64_t* hits,
+                                              uint64_t* misses, uint64_t* size, uint64_t* capacity,
+                                              double* hit_rate);
+/** Drop every cached entry and reset the counters. */
+AQ_API aq_status aq_transition_computer_clear(aq_transition_computer* computer);
+/** Release a transition computer. NULL is a no-op. */
+AQ_API void aq_transition_computer_free(aq_transition_computer* computer);
+
+/** Conformance gaussian_kl (reference, binary32): KL(N(mu1, sigma1) || N(mu2, sigma2)) in nats, sigmas floored at
+ *  1e-8, result >= 0. */
+AQ_API aq_status aq_gaussian_kl(float mu1, float sigma1, float mu2, float sigma2, float* kl);
+/** Conformance quantization_loss (reference, binary32): mean squared error of two arrays of equal length >= 1. */
+AQ_API aq_status aq_quantization_loss(const float* original, uint64_t original_count, const float* quantized,
+                                      uint64_t quantized_count, float* mse);
+/** Conformance markov_constraint_loss (reference, binary32): mean over k of gaussian_kl(original_means[k],
+ *  original_stds[k], quantized_means[k], quantized_stds[k]); four arrays of equal length >= 1. */
+AQ_API aq_status aq_markov_constraint_loss(const float* original_means, uint64_t original_means_count,
+                                           const float* original_stds, uint64_t original_stds_count,
+                                           const float* quantized_means, uint64_t quantized_means_count,
+                                           const float* quantized_stds, uint64_t quantized_stds_count, float* loss);
+/** Conformance entropy_regularization (reference, binary32): -H of src binned at round(w*100), bins in
+ *  ascending order (<= 0). */
+AQ_API aq_status aq_entropy_regularization(const float* src, uint64_t src_count, float* value);
+/** Conformance total_loss (reference, binary32): (mse + markov_weight*markov) + entropy_weight*E with
+ *  E = entropy_regularization(quantized) when entropy_weight > 0, else 0. Weights finite and >= 0. */
+AQ_API aq_status aq_total_loss(const float* original, uint64_t original_count, const float* quantized,
+                               uint64_t quantized_count, const float* original_means, uint64_t original_means_count,
+                               const float* original_stds, uint64_t original_stds_count, const float* quantized_means,
+                               uint64_t quantized_means_count, const float* quantized_stds,
+                               uint64_t quantized_stds_count, float markov_weight, float entropy_weight, float* loss);
+/** Conformance affine_u8 (reference, binary32): codes[i] = clamp(round(src[i]/scale + zero_point), 0, 255) (half
+ *  away from zero), dst[i] = (codes[i] - zero_point)*scale. scale > 0. codes or dst may be NULL (with count 0);
+ *  otherwise codes_count and dst_count must be at least src_count. */
+AQ_API aq_status aq_affine_u8(const float* src, uint64_t src_count, float scale, float zero_point, uint8_t* codes,
+                              uint64_t codes_count, float* dst, uint64_t dst_count);
+/** Conformance cosine_similarity (reference, binary32): clamp(dot/(|a||b|), -1, 1); equal lengths >= 1; neither
+ *  vector zero. */
+AQ_API aq_status aq_cosine_similarity(const float* a, uint64_t a_count, const float* b, uint64_t b_count,
+                                      float* cosine);
+
+#endif /* ARROWQUANT_REFERENCE_METRICS */
 
 #ifdef __cplusplus
 }

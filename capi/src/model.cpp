@@ -82,7 +82,7 @@ aq_status aq_write_demo_model(const char* path, uint64_t seed) {
   });
 }
 
-aq_status aq_report_json(const aq_report* report, const char** data, uint64_t* bytes) {
+aq_status aq_report_text(const aq_report* report, const char** data, uint64_t* bytes) {
   return guard([&] {
     require_nonnull(report, "report");
     require_nonnull(data, "data");
@@ -90,6 +90,11 @@ aq_status aq_report_json(const aq_report* report, const char** data, uint64_t* b
     *data = report->json.c_str();
     *bytes = report->json.size();
   });
+}
+
+// The first name of aq_report_text, from before reports could hold HTML; exported for compatibility.
+aq_status aq_report_json(const aq_report* report, const char** data, uint64_t* bytes) {
+  return aq_report_text(report, data, bytes);
 }
 void aq_report_free(aq_report* report) { delete report; }
 

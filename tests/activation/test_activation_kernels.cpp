@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#define ARROWQUANT_REFERENCE_METRICS  // declares the conformance oracles (aq_affine_u8, aq_total_loss, ...)
 #include "arrowquant.h"
 #include "kernels/activation_kernels.hpp"
 #include "kernels/kernels.hpp"

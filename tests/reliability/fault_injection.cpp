@@ -179,7 +179,7 @@ BOOST_AUTO_TEST_CASE(failed_two_pass_streaming_write_leaves_nothing) {
   BOOST_REQUIRE(aq_quantize_model(m.path.c_str(), ref.c_str(), c, nullptr, nullptr, &rep) == AQ_OK);
   const char* json = nullptr;
   uint64_t bytes = 0;
-  BOOST_REQUIRE(aq_report_json(rep, &json, &bytes) == AQ_OK);
+  BOOST_REQUIRE(aq_report_text(rep, &json, &bytes) == AQ_OK);
   const boost::json::value r = boost::json::parse(std::string(json, bytes));
   BOOST_TEST_REQUIRE(r.at("streaming_two_pass").as_bool());
   aq_report_free(rep);

@@ -80,7 +80,7 @@ BOOST_AUTO_TEST_CASE(quantize_keeps_empty_tensors_and_the_output_reads_back) {
                      aq_last_error_message());
   const char* json = nullptr;
   uint64_t bytes = 0;
-  BOOST_TEST_REQUIRE(aq_report_json(rep, &json, &bytes) == AQ_OK);
+  BOOST_TEST_REQUIRE(aq_report_text(rep, &json, &bytes) == AQ_OK);
   const boost::json::value r = boost::json::parse(std::string(json, bytes));
   BOOST_TEST(r.at("totals").at("quantized_tensors").to_number<uint64_t>() == 1u);
   aq_report_free(rep);

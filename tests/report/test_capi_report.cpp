@@ -12,7 +12,7 @@ namespace {
 std::string text_of(const aq_report* r) {
   const char* d = nullptr;
   uint64_t n = 0;
-  BOOST_REQUIRE(aq_report_json(r, &d, &n) == AQ_OK);
+  BOOST_REQUIRE(aq_report_text(r, &d, &n) == AQ_OK);
   return std::string(d, n);
 }
 }  // namespace
@@ -28,6 +28,31 @@ BOOST_AUTO_TEST_CASE(baseline_metrics_through_the_abi) {
   BOOST_TEST(text_of(r).find("\"model_name\": \"dream-7b\"") != std::string::npos);
   aq_report_free(r);
   aq_report_free(nullptr);
+}
+
+// aq_report_json is the first name of aq_report_text: the same view, byte for byte, for JSON and for HTML.
+BOOST_AUTO_TEST_CASE(report_json_is_an_alias_of_report_text) {
+  const std::string q = aqtest::two_layer_quality_report();
+  aq_report* reports[2] = {nullptr, nullptr};
+  BOOST_REQUIRE(aq_baseline_metrics(q.c_str(), "named", &reports[0]) == AQ_OK);
+  BOOST_REQUIRE(aq_html_report(q.c_str(), nullptr, nullptr, "t", &reports[1]) == AQ_OK);
+  for (const aq_report* r : reports) {
+    const char* text = nullptr;
+    const char* json = nullptr;
+    uint64_t text_bytes = 0;
+    uint64_t json_bytes = 1;
+    BOOST_REQUIRE(aq_report_text(r, &text, &text_bytes) == AQ_OK);
+    BOOST_REQUIRE(aq_report_json(r, &json, &json_bytes) == AQ_OK);
+    BOOST_TEST(text_bytes > 0u);
+    BOOST_TEST(json_bytes == text_bytes);
+    BOOST_TEST(std::string(json, json_bytes) == std::string(text, text_bytes));
+  }
+  BOOST_TEST(text_of(reports[1]).find("<title>t</title>") != std::string::npos);
+  const char* d = nullptr;
+  uint64_t n = 0;
+  BOOST_TEST(aq_report_text(nullptr, &d, &n) == AQ_ERR_INVALID_ARGUMENT);
+  BOOST_TEST(aq_report_json(nullptr, &d, &n) == AQ_ERR_INVALID_ARGUMENT);
+  for (aq_report* r : reports) aq_report_free(r);
 }
 
 BOOST_AUTO_TEST_CASE(null_arguments_are_invalid_and_named) {

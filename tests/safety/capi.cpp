@@ -49,7 +49,7 @@ Run quantize(const std::string& in, const std::string& out, const std::vector<st
   if (rep) {
     const char* d = nullptr;
     uint64_t n = 0;
-    aq_report_json(rep, &d, &n);
+    aq_report_text(rep, &d, &n);
     r.report.assign(d, n);
   }
   aq_report_free(rep);

@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#define ARROWQUANT_REFERENCE_METRICS  // declares the conformance oracles (aq_affine_u8, aq_total_loss, ...)
 #include "arrowquant.h"
 
 namespace {

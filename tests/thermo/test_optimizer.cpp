@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#define ARROWQUANT_REFERENCE_METRICS  // declares the conformance oracles (aq_affine_u8, aq_total_loss, ...)
 #include "arrowquant.h"
 #include "arrowquant/error.hpp"
 #include "arrowquant/thermo.hpp"

@@ -2,14 +2,14 @@
 
 Every exception carries the C status code (``.status``, an int equal to the AQ_ERR_* value), its name
 (``.status_name``, e.g. "AQ_ERR_FORMAT") and the library's message (``.message``, from aq_last_error_message()).
-Where a built-in exception means the same thing the class also derives from it, so ``except ValueError`` still
-catches an invalid argument.
-"""
 
-__all__ = [
-    "ArrowQuantError", "InvalidArgumentError", "OutOfMemoryError", "IoError", "FormatError", "UnsupportedError",
-    "CancelledError", "QualityError", "InternalError", "error_from_status",
-]
+The classes are made from ``capi.AQ_STATUS_ERRORS``, which bindings/swig/gen_status_map.py generates from the
+header's aq_status enum: AQ_ERR_<NAME> becomes ``<Name>Error`` (AQ_ERR_INVALID_ARGUMENT -> InvalidArgumentError),
+so a status added to the header gets its class without editing this file. Where a built-in exception means the
+same thing the class also derives from it (_BUILTIN_BASES), so ``except ValueError`` still catches an invalid
+argument.
+"""
+from . import capi
 
 
 class ArrowQuantError(Exception):
@@ -29,49 +29,28 @@ class ArrowQuantError(Exception):
         return f"{self.status_name}: {self.message}" if self.message else self.status_name
 
 
-class InvalidArgumentError(ArrowQuantError, ValueError):
-    """AQ_ERR_INVALID_ARGUMENT: a parameter is NULL, out of range, or inconsistent with another."""
-    status, status_name = 1, "AQ_ERR_INVALID_ARGUMENT"
+# Python's own meaning of some statuses; a status not listed derives from ArrowQuantError alone.
+_BUILTIN_BASES = {
+    "AQ_ERR_INVALID_ARGUMENT": ValueError,
+    "AQ_ERR_OUT_OF_MEMORY": MemoryError,
+    "AQ_ERR_IO": OSError,
+    "AQ_ERR_FORMAT": ValueError,
+    "AQ_ERR_UNSUPPORTED": NotImplementedError,
+    "AQ_ERR_INTERNAL": RuntimeError,
+}
 
 
-class OutOfMemoryError(ArrowQuantError, MemoryError):
-    """AQ_ERR_OUT_OF_MEMORY: an allocation failed or a memory limit would be exceeded."""
-    status, status_name = 2, "AQ_ERR_OUT_OF_MEMORY"
+def _make_class(status, c_name, base, description):
+    bases = (ArrowQuantError,) + ((_BUILTIN_BASES[c_name],) if c_name in _BUILTIN_BASES else ())
+    return type(f"{base}Error", bases, {"__doc__": f"{c_name}: {description}.", "__module__": __name__,
+                                        "status": status, "status_name": c_name})
 
 
-class IoError(ArrowQuantError, OSError):
-    """AQ_ERR_IO: reading or writing a file failed."""
-    status, status_name = 3, "AQ_ERR_IO"
-
-
-class FormatError(ArrowQuantError, ValueError):
-    """AQ_ERR_FORMAT: a file or JSON text is malformed."""
-    status, status_name = 4, "AQ_ERR_FORMAT"
-
-
-class UnsupportedError(ArrowQuantError, NotImplementedError):
-    """AQ_ERR_UNSUPPORTED: valid but not supported (bits, group size, dtype)."""
-    status, status_name = 5, "AQ_ERR_UNSUPPORTED"
-
-
-class CancelledError(ArrowQuantError):
-    """AQ_ERR_CANCELLED: a progress callback asked to stop."""
-    status, status_name = 6, "AQ_ERR_CANCELLED"
-
-
-class QualityError(ArrowQuantError):
-    """AQ_ERR_QUALITY: a layer is below min_accuracy and fail_fast forbids fallback."""
-    status, status_name = 7, "AQ_ERR_QUALITY"
-
-
-class InternalError(ArrowQuantError, RuntimeError):
-    """AQ_ERR_INTERNAL: a bug in the library; please report it with the message."""
-    status, status_name = 8, "AQ_ERR_INTERNAL"
-
-
-_BY_STATUS = {cls.status: cls for cls in (InvalidArgumentError, OutOfMemoryError, IoError, FormatError,
-                                          UnsupportedError, CancelledError, QualityError, InternalError)}
+_BY_STATUS = {row[0]: _make_class(*row) for row in capi.AQ_STATUS_ERRORS}
 _NAMES = {status: cls.status_name for status, cls in _BY_STATUS.items()}
+globals().update({cls.__name__: cls for cls in _BY_STATUS.values()})
+
+__all__ = ["ArrowQuantError", *(cls.__name__ for cls in _BY_STATUS.values()), "error_from_status"]
 
 
 def error_from_status(status, message):

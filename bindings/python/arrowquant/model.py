@@ -12,7 +12,7 @@ from .errors import InvalidArgumentError
 
 def _report_dict(report):
     try:
-        return json.loads(capi.aq_report_json(report))
+        return json.loads(capi.aq_report_text(report))
     finally:
         report.close()
 

@@ -78,3 +78,16 @@ def test_a_failure_does_not_leak_the_previous_message():
         aq.quantize(np.ones((1, 64), np.float32), bits=5, group_size=64)
     capi.aq_set_num_threads(0)
     assert capi.aq_last_error_message() == ""
+
+
+def test_generated_status_table_maps_a_status_to_its_class():
+    # The classes come from capi.AQ_STATUS_ERRORS, generated from the header's aq_status.
+    exc = errors.error_from_status(capi.AQ_ERR_QUALITY, "below min_accuracy")
+    assert type(exc) is aq.QualityError and exc.status == 7 and exc.status_name == "AQ_ERR_QUALITY"
+    assert str(exc) == "AQ_ERR_QUALITY: below min_accuracy"
+    assert isinstance(errors.error_from_status(capi.AQ_ERR_FORMAT, "m"), (aq.FormatError, ValueError))
+    assert {row[0] for row in capi.AQ_STATUS_ERRORS} == {getattr(capi, n) for n in dir(capi) if n.startswith("AQ_ERR_")}
+    for status, c_name, base, _ in capi.AQ_STATUS_ERRORS:
+        assert c_name == capi.aq_status_name(status)
+        assert errors.error_from_status(status, "m").__class__.__name__ == base + "Error"
+        assert base + "Error" in errors.__all__

@@ -93,6 +93,9 @@ mod regenerate {
         // These options produced the checked-in src/bindings.rs (via ARROWQUANT_BLESS=1); they live only here.
         let bindings = bindgen::Builder::default()
             .header(header.to_str().expect("header path is not UTF-8"))
+            // The reference metrics (conformance oracles) are declared only under this macro; the safe crate wraps
+            // them so that the golden vectors run through Rust too.
+            .clang_arg("-DARROWQUANT_REFERENCE_METRICS")
             .allowlist_function("aq_.*")
             .allowlist_type("aq_.*")
             .allowlist_var("AQ_.*|ARROWQUANT_.*")

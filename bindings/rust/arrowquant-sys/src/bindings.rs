@@ -539,24 +539,8 @@ pub struct aq_baseline_report {
     _unused: [u8; 0],
 }
 unsafe extern "C" {
-    /** Conformance baseline_summary (spec, binary64): min/max/mean/population std of the boundary scores (all 0 when
-  there are none) and the pattern strings. Violation i is (violation_boundaries[i], violation_scale_jumps[i],
-  violation_severities[i] as aq_severity); the three arrays have equal length and every boundary index is
-  < boundary_scores_count.*/
-    pub fn aq_baseline_summary(
-        boundary_scores: *const f64,
-        boundary_scores_count: u64,
-        violation_boundaries: *const u64,
-        violation_boundaries_count: u64,
-        violation_scale_jumps: *const f64,
-        violation_scale_jumps_count: u64,
-        violation_severities: *const i32,
-        violation_severities_count: u64,
-        out: *mut *mut aq_baseline_report,
-    ) -> aq_status;
-}
-unsafe extern "C" {
-    /// The same summary of a Markov report.
+    /** The baseline summary of a Markov report: min/max/mean/population std of its boundary scores (all 0 when
+  there are none) and the violation-pattern strings (conformance baseline_summary).*/
     pub fn aq_markov_report_baseline(
         report: *const aq_markov_report,
         out: *mut *mut aq_baseline_report,
@@ -589,195 +573,12 @@ unsafe extern "C" {
     pub fn aq_baseline_report_free(report: *mut aq_baseline_report);
 }
 unsafe extern "C" {
-    /** Conformance smooth_boundaries (spec, binary64) on one sequence (call it for the scales and for the zero
-  points): Q_idx = P_0 + sum_b (P_{b+1} - P_b) R_b(idx), ramps over window (1..20) groups on each side of each
-  boundary, computed from the original values. src_count >= 1; dst_count >= src_count. Every output is a
-  convex combination of the inputs.*/
-    pub fn aq_smooth_boundaries(
-        src: *const f64,
-        src_count: u64,
-        window: ::std::os::raw::c_int,
-        method: aq_interpolation,
-        dst: *mut f64,
-        dst_count: u64,
-    ) -> aq_status;
-}
-unsafe extern "C" {
     /// Smooths the scales and zero points of params (time ranges and group sizes kept) into a new handle.
     pub fn aq_tg_params_smooth(
         params: *const aq_tg_params,
         window: ::std::os::raw::c_int,
         method: aq_interpolation,
         out: *mut *mut aq_tg_params,
-    ) -> aq_status;
-}
-unsafe extern "C" {
-    /** Conformance beta_schedule (reference, binary32): num_timesteps betas written to dst (dst_count >= num_timesteps).
-  beta_start/beta_end in [0, 1] with beta_start <= beta_end.*/
-    pub fn aq_beta_schedule(
-        kind: aq_beta_schedule_kind,
-        num_timesteps: u64,
-        beta_start: f32,
-        beta_end: f32,
-        dst: *mut f32,
-        dst_count: u64,
-    ) -> aq_status;
-}
-unsafe extern "C" {
-    /** Conformance transition (reference, binary32): with beta = schedule[timestep] (timestep < num_timesteps),
-  mean = mean(src)*sqrt(1-beta), stddev = sqrt(var(src)*(1-beta) + beta).*/
-    pub fn aq_transition(
-        src: *const f32,
-        src_count: u64,
-        kind: aq_beta_schedule_kind,
-        num_timesteps: u64,
-        beta_start: f32,
-        beta_end: f32,
-        timestep: u64,
-        mean: *mut f32,
-        stddev: *mut f32,
-    ) -> aq_status;
-}
-/** Transition computer with an LRU cache keyed by the full content (timestep and every value), so a hit is
-  never stale. One thread at a time. Opaque.*/
-#[repr(C)]
-#[derive(Debug)]
-pub struct aq_transition_computer {
-    _unused: [u8; 0],
-}
-unsafe extern "C" {
-    /// capacity: maximum cached entries (0 disables the cache).
-    pub fn aq_transition_computer_create(
-        kind: aq_beta_schedule_kind,
-        num_timesteps: u64,
-        beta_start: f32,
-        beta_end: f32,
-        capacity: u64,
-        out: *mut *mut aq_transition_computer,
-    ) -> aq_status;
-}
-unsafe extern "C" {
-    /// As aq_transition, through the cache.
-    pub fn aq_transition_computer_compute(
-        computer: *mut aq_transition_computer,
-        src: *const f32,
-        src_count: u64,
-        timestep: u64,
-        mean: *mut f32,
-        stddev: *mut f32,
-    ) -> aq_status;
-}
-unsafe extern "C" {
-    /// Cache statistics; pointers may be NULL. hit_rate = hits/(hits + misses), 0 before the first call.
-    pub fn aq_transition_computer_stats(
-        computer: *const aq_transition_computer,
-        hits: *mut u64,
-        misses: *mut u64,
-        size: *mut u64,
-        capacity: *mut u64,
-        hit_rate: *mut f64,
-    ) -> aq_status;
-}
-unsafe extern "C" {
-    /// Drop every cached entry and reset the counters.
-    pub fn aq_transition_computer_clear(
-        computer: *mut aq_transition_computer,
-    ) -> aq_status;
-}
-unsafe extern "C" {
-    /// Release a transition computer. NULL is a no-op.
-    pub fn aq_transition_computer_free(computer: *mut aq_transition_computer);
-}
-unsafe extern "C" {
-    /** Conformance gaussian_kl (reference, binary32): KL(N(mu1, sigma1) || N(mu2, sigma2)) in nats, sigmas floored at
-  1e-8, result >= 0.*/
-    pub fn aq_gaussian_kl(
-        mu1: f32,
-        sigma1: f32,
-        mu2: f32,
-        sigma2: f32,
-        kl: *mut f32,
-    ) -> aq_status;
-}
-unsafe extern "C" {
-    /// Conformance quantization_loss (reference, binary32): mean squared error of two arrays of equal length >= 1.
-    pub fn aq_quantization_loss(
-        original: *const f32,
-        original_count: u64,
-        quantized: *const f32,
-        quantized_count: u64,
-        mse: *mut f32,
-    ) -> aq_status;
-}
-unsafe extern "C" {
-    /** Conformance markov_constraint_loss (reference, binary32): mean over k of gaussian_kl(original_means[k],
-  original_stds[k], quantized_means[k], quantized_stds[k]); four arrays of equal length >= 1.*/
-    pub fn aq_markov_constraint_loss(
-        original_means: *const f32,
-        original_means_count: u64,
-        original_stds: *const f32,
-        original_stds_count: u64,
-        quantized_means: *const f32,
-        quantized_means_count: u64,
-        quantized_stds: *const f32,
-        quantized_stds_count: u64,
-        loss: *mut f32,
-    ) -> aq_status;
-}
-unsafe extern "C" {
-    /** Conformance entropy_regularization (reference, binary32): -H of src binned at round(w*100), bins in
-  ascending order (<= 0).*/
-    pub fn aq_entropy_regularization(
-        src: *const f32,
-        src_count: u64,
-        value: *mut f32,
-    ) -> aq_status;
-}
-unsafe extern "C" {
-    /** Conformance total_loss (reference, binary32): (mse + markov_weight*markov) + entropy_weight*E with
-  E = entropy_regularization(quantized) when entropy_weight > 0, else 0. Weights finite and >= 0.*/
-    pub fn aq_total_loss(
-        original: *const f32,
-        original_count: u64,
-        quantized: *const f32,
-        quantized_count: u64,
-        original_means: *const f32,
-        original_means_count: u64,
-        original_stds: *const f32,
-        original_stds_count: u64,
-        quantized_means: *const f32,
-        quantized_means_count: u64,
-        quantized_stds: *const f32,
-        quantized_stds_count: u64,
-        markov_weight: f32,
-        entropy_weight: f32,
-        loss: *mut f32,
-    ) -> aq_status;
-}
-unsafe extern "C" {
-    /** Conformance affine_u8 (reference, binary32): codes[i] = clamp(round(src[i]/scale + zero_point), 0, 255) (half
-  away from zero), dst[i] = (codes[i] - zero_point)*scale. scale > 0. codes or dst may be NULL (with count 0);
-  otherwise codes_count and dst_count must be at least src_count.*/
-    pub fn aq_affine_u8(
-        src: *const f32,
-        src_count: u64,
-        scale: f32,
-        zero_point: f32,
-        codes: *mut u8,
-        codes_count: u64,
-        dst: *mut f32,
-        dst_count: u64,
-    ) -> aq_status;
-}
-unsafe extern "C" {
-    /** Conformance cosine_similarity (reference, binary32): clamp(dot/(|a||b|), -1, 1); equal lengths >= 1; neither
-  vector zero.*/
-    pub fn aq_cosine_similarity(
-        a: *const f32,
-        a_count: u64,
-        b: *const f32,
-        b_count: u64,
-        cosine: *mut f32,
     ) -> aq_status;
 }
 /// Result of a transition optimization. Opaque.
@@ -1220,7 +1021,16 @@ unsafe extern "C" {
     ) -> aq_status;
 }
 unsafe extern "C" {
-    /// View of a report's JSON text (valid until aq_report_free).
+    /** View of a report's text: JSON for every producing call except aq_html_report, whose text is the HTML page.
+  NUL-terminated; bytes excludes the terminator; valid until aq_report_free.*/
+    pub fn aq_report_text(
+        report: *const aq_report,
+        data: *mut *const ::std::os::raw::c_char,
+        bytes: *mut u64,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /// Alias of aq_report_text under its first name (same view, same bytes); kept for compatibility.
     pub fn aq_report_json(
         report: *const aq_report,
         data: *mut *const ::std::os::raw::c_char,
@@ -1309,7 +1119,7 @@ unsafe extern "C" {
   banner (green >= 0.78, yellow >= 0.65, red below), metric cards, the violations table and SVG charts of the
   boundary scores, of scale and zero point across time groups for the least smooth layers, of per-layer SQNR
   and bits, and of the error accumulation of the accuracy study. title may be NULL (a default names the
-  model). The HTML text is read with aq_report_json.*/
+  model). The HTML text is read with aq_report_text.*/
     pub fn aq_html_report(
         quality_report_json: *const ::std::os::raw::c_char,
         baseline_json: *const ::std::os::raw::c_char,
@@ -1453,5 +1263,206 @@ unsafe extern "C" {
         bits: ::std::os::raw::c_int,
         dst: *mut f32,
         dst_count: u64,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** Conformance baseline_summary (spec, binary64) from arrays, as aq_markov_report_baseline computes it from a
+  Markov report: min/max/mean/population std of the boundary scores (all 0 when there are none) and the
+  pattern strings. Violation i is (violation_boundaries[i], violation_scale_jumps[i],
+  violation_severities[i] as aq_severity); the three arrays have equal length and every boundary index is
+  < boundary_scores_count.*/
+    pub fn aq_baseline_summary(
+        boundary_scores: *const f64,
+        boundary_scores_count: u64,
+        violation_boundaries: *const u64,
+        violation_boundaries_count: u64,
+        violation_scale_jumps: *const f64,
+        violation_scale_jumps_count: u64,
+        violation_severities: *const i32,
+        violation_severities_count: u64,
+        out: *mut *mut aq_baseline_report,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** Conformance smooth_boundaries (spec, binary64) on one sequence (call it for the scales and for the zero
+  points): Q_idx = P_0 + sum_b (P_{b+1} - P_b) R_b(idx), ramps over window (1..20) groups on each side of each
+  boundary, computed from the original values. src_count >= 1; dst_count >= src_count. Every output is a
+  convex combination of the inputs.*/
+    pub fn aq_smooth_boundaries(
+        src: *const f64,
+        src_count: u64,
+        window: ::std::os::raw::c_int,
+        method: aq_interpolation,
+        dst: *mut f64,
+        dst_count: u64,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** Conformance beta_schedule (reference, binary32): num_timesteps betas written to dst (dst_count >= num_timesteps).
+  beta_start/beta_end in [0, 1] with beta_start <= beta_end.*/
+    pub fn aq_beta_schedule(
+        kind: aq_beta_schedule_kind,
+        num_timesteps: u64,
+        beta_start: f32,
+        beta_end: f32,
+        dst: *mut f32,
+        dst_count: u64,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** Conformance transition (reference, binary32): with beta = schedule[timestep] (timestep < num_timesteps),
+  mean = mean(src)*sqrt(1-beta), stddev = sqrt(var(src)*(1-beta) + beta).*/
+    pub fn aq_transition(
+        src: *const f32,
+        src_count: u64,
+        kind: aq_beta_schedule_kind,
+        num_timesteps: u64,
+        beta_start: f32,
+        beta_end: f32,
+        timestep: u64,
+        mean: *mut f32,
+        stddev: *mut f32,
+    ) -> aq_status;
+}
+/** Transition computer with an LRU cache keyed by the full content (timestep and every value), so a hit is
+  never stale. One thread at a time. Opaque.*/
+#[repr(C)]
+#[derive(Debug)]
+pub struct aq_transition_computer {
+    _unused: [u8; 0],
+}
+unsafe extern "C" {
+    /// capacity: maximum cached entries (0 disables the cache).
+    pub fn aq_transition_computer_create(
+        kind: aq_beta_schedule_kind,
+        num_timesteps: u64,
+        beta_start: f32,
+        beta_end: f32,
+        capacity: u64,
+        out: *mut *mut aq_transition_computer,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /// As aq_transition, through the cache.
+    pub fn aq_transition_computer_compute(
+        computer: *mut aq_transition_computer,
+        src: *const f32,
+        src_count: u64,
+        timestep: u64,
+        mean: *mut f32,
+        stddev: *mut f32,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /// Cache statistics; pointers may be NULL. hit_rate = hits/(hits + misses), 0 before the first call.
+    pub fn aq_transition_computer_stats(
+        computer: *const aq_transition_computer,
+        hits: *mut u64,
+        misses: *mut u64,
+        size: *mut u64,
+        capacity: *mut u64,
+        hit_rate: *mut f64,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /// Drop every cached entry and reset the counters.
+    pub fn aq_transition_computer_clear(
+        computer: *mut aq_transition_computer,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /// Release a transition computer. NULL is a no-op.
+    pub fn aq_transition_computer_free(computer: *mut aq_transition_computer);
+}
+unsafe extern "C" {
+    /** Conformance gaussian_kl (reference, binary32): KL(N(mu1, sigma1) || N(mu2, sigma2)) in nats, sigmas floored at
+  1e-8, result >= 0.*/
+    pub fn aq_gaussian_kl(
+        mu1: f32,
+        sigma1: f32,
+        mu2: f32,
+        sigma2: f32,
+        kl: *mut f32,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /// Conformance quantization_loss (reference, binary32): mean squared error of two arrays of equal length >= 1.
+    pub fn aq_quantization_loss(
+        original: *const f32,
+        original_count: u64,
+        quantized: *const f32,
+        quantized_count: u64,
+        mse: *mut f32,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** Conformance markov_constraint_loss (reference, binary32): mean over k of gaussian_kl(original_means[k],
+  original_stds[k], quantized_means[k], quantized_stds[k]); four arrays of equal length >= 1.*/
+    pub fn aq_markov_constraint_loss(
+        original_means: *const f32,
+        original_means_count: u64,
+        original_stds: *const f32,
+        original_stds_count: u64,
+        quantized_means: *const f32,
+        quantized_means_count: u64,
+        quantized_stds: *const f32,
+        quantized_stds_count: u64,
+        loss: *mut f32,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** Conformance entropy_regularization (reference, binary32): -H of src binned at round(w*100), bins in
+  ascending order (<= 0).*/
+    pub fn aq_entropy_regularization(
+        src: *const f32,
+        src_count: u64,
+        value: *mut f32,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** Conformance total_loss (reference, binary32): (mse + markov_weight*markov) + entropy_weight*E with
+  E = entropy_regularization(quantized) when entropy_weight > 0, else 0. Weights finite and >= 0.*/
+    pub fn aq_total_loss(
+        original: *const f32,
+        original_count: u64,
+        quantized: *const f32,
+        quantized_count: u64,
+        original_means: *const f32,
+        original_means_count: u64,
+        original_stds: *const f32,
+        original_stds_count: u64,
+        quantized_means: *const f32,
+        quantized_means_count: u64,
+        quantized_stds: *const f32,
+        quantized_stds_count: u64,
+        markov_weight: f32,
+        entropy_weight: f32,
+        loss: *mut f32,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** Conformance affine_u8 (reference, binary32): codes[i] = clamp(round(src[i]/scale + zero_point), 0, 255) (half
+  away from zero), dst[i] = (codes[i] - zero_point)*scale. scale > 0. codes or dst may be NULL (with count 0);
+  otherwise codes_count and dst_count must be at least src_count.*/
+    pub fn aq_affine_u8(
+        src: *const f32,
+        src_count: u64,
+        scale: f32,
+        zero_point: f32,
+        codes: *mut u8,
+        codes_count: u64,
+        dst: *mut f32,
+        dst_count: u64,
+    ) -> aq_status;
+}
+unsafe extern "C" {
+    /** Conformance cosine_similarity (reference, binary32): clamp(dot/(|a||b|), -1, 1); equal lengths >= 1; neither
+  vector zero.*/
+    pub fn aq_cosine_similarity(
+        a: *const f32,
+        a_count: u64,
+        b: *const f32,
+        b_count: u64,
+        cosine: *mut f32,
     ) -> aq_status;
 }

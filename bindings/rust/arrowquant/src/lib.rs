@@ -79,6 +79,7 @@ mod error;
 mod handle;
 mod pipeline;
 mod report;
+mod status;
 mod tensor;
 pub mod timeaware;
 

@@ -48,7 +48,7 @@ impl Report {
     pub fn json(&self) -> Result<&str> {
         let (mut data, mut bytes) = (ptr::null::<c_char>(), 0u64);
         // SAFETY: valid handle; the view lives until the handle is freed, which the borrow of self prevents.
-        check(unsafe { sys::aq_report_json(self.ptr.as_ptr(), &mut data, &mut bytes) })?;
+        check(unsafe { sys::aq_report_text(self.ptr.as_ptr(), &mut data, &mut bytes) })?;
         unsafe { view_str(data, Some(bytes)) }
     }
 }

@@ -113,3 +113,22 @@ fn interior_nul_in_a_path_is_rejected_before_the_call() {
     assert_eq!(e.status(), Status::InvalidArgument);
     assert!(e.message().contains("NUL"), "{e}");
 }
+
+// Status is generated from the header's aq_status (src/status.rs): each code maps to its variant and back, and
+// the variant's name is the library's name of the code.
+#[test]
+fn generated_status_maps_codes_to_variants_and_back() {
+    use arrowquant::sys;
+    assert_eq!(Status::from_code(sys::AQ_OK), None);
+    assert_eq!(Status::from_code(sys::AQ_ERR_QUALITY), Some(Status::Quality));
+    assert_eq!(Status::from_code(sys::AQ_ERR_IO), Some(Status::Io));
+    assert_eq!(Status::Format.code(), sys::AQ_ERR_FORMAT);
+    assert_eq!(Status::Quality.name(), "AQ_ERR_QUALITY");
+    for code in sys::AQ_ERR_INVALID_ARGUMENT..=sys::AQ_ERR_INTERNAL {
+        let status = Status::from_code(code).expect("a failure status");
+        assert!(!matches!(status, Status::Unknown(_)), "code {code} has no variant");
+        assert_eq!(status.code(), code);
+    }
+    assert_eq!(Status::from_code(99), Some(Status::Unknown(99)));
+    assert_eq!(Status::Unknown(99).name(), "AQ_ERR_UNKNOWN");
+}

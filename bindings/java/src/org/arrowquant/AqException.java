@@ -3,7 +3,8 @@ package org.arrowquant;
 /**
  * A call into libarrowquant returned a non-OK status. Each status has its own subclass (AqFormatException for
  * AQ_ERR_FORMAT, ...); {@link #getStatus()} is the C status code and {@link #getMessage()} the library's message
- * (aq_last_error_message()).
+ * (aq_last_error_message()). The subclasses are generated from the header's aq_status
+ * (bindings/swig/gen_status_map.py).
  */
 public class AqException extends RuntimeException {
   private static final long serialVersionUID = 1L;
