@@ -638,7 +638,7 @@ std::string render_page(const Page& p) {
                                           fmt("%.0f", p.ranges[v.boundary_idx].end - 1) + "|" +
                                           fmt("%.0f", p.ranges[v.boundary_idx].end) + ")"
                                     : std::string();
-      h += "<tr class=\"violation\"><td class=\"name\">" + html_escape(v.layer) + "</td><td class=\"num\">" +
+      h += "<tr class=\"violation\"><td class=\"name\">" + html_escape(v.layer) + "</td><td class=\"num nw\">" +
            std::to_string(v.boundary_idx) + html_escape(where) + "</td><td class=\"num\">" +
            fmt("%.1f", v.scale_jump * 100) + " %</td><td class=\"num\">" + fmt("%.1f", v.zero_point_jump * 100) +
            " %</td><td class=\"sev-" +
