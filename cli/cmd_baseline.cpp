@@ -185,7 +185,7 @@ int run_baseline(int argc, char** argv, int first) {
                                ", mean " + num("mean_boundary_score", 4) + ", std " + num("std_boundary_score", 4));
     row("worst boundary", num("worst_boundary_score", 4) + " (lowest single-layer boundary score)");
     row("cosine similarity", num("cosine_similarity", 6));
-    row("compression ratio", num("compression_ratio", 2) + "x, model size " + num("model_size_mb", 2) + " MB");
+    row("compression ratio", num("compression_ratio", 2) + "x, model size " + num("model_size_mb", 2) + " MiB");
     row("quantization time", num("quantization_time_s", 3) + " s");
     row("calibration", string_at(b, "calibration_source").value_or("-"));
     con.print("  patterns:\n");

@@ -67,7 +67,7 @@ Options:
 const char* const kQuantizeHelpTail =
     R"(  --report FILE.json      write the quality report (per layer and total) as JSON
   --html-report FILE.html write the quality report as a self-contained HTML page (smoothness banner,
-                          metric cards, violations, SVG charts)
+                          metric cards, violations, SVG charts, per-layer table)
   --quiet                 print neither progress, warnings nor the summary (errors are still printed;
                           warnings stay in the report)
   --tensor-type RE=BITS   quantize the tensors whose name matches the regular expression RE

@@ -2,9 +2,12 @@
 """Renders an ArrowQuant HTML report in headless Chromium and checks it (CTest `report.html_renders_in_chromium`).
 
 1. `--dump-dom`: the rendered DOM holds the banner, the metric cards, the violations table and every chart
-   (boundary scores, scale / zero point per time group, per-layer SQNR, error accumulation) with drawn content.
-2. `--screenshot`: the PNG is not blank: many distinct colours, a real share of non-white pixels, and the
-   banner's background colour present.
+   (boundary scores, scale / zero point per time group, per-layer SQNR, error accumulation) with drawn content;
+   the time axes name each group's timesteps and the clean and noise ends; every SQNR bar has a name label and a
+   tooltip; the per-layer table has a row per quantized layer with its shape, bits, reason and metrics.
+2. `--screenshot` at 1280 and 1920 px wide: the PNG is not blank (many distinct colours, a real share of
+   non-white pixels, the banner's background colour present), and the white sections reach across the page
+   (the layout uses the width of a wide screen).
 Standard library only (the PNG is decoded with zlib). Chromium runs headless without sandbox, GPU or
 background network services (FLAGS), with a fresh profile directory per run.
 """
@@ -115,31 +118,78 @@ def main():
         fail("the page holds a script")
     if len(re.findall(r'<tr class="variant">', dom)) != 4:
         fail("the variants table does not have 4 rows")
+    check_labels_and_layer_table(dom)
 
-    png = os.path.join(a.out, "screenshot.png")
+    for window in (1280, 1920):
+        check_screenshot(a, url, window, band)
+    print("OK: DOM and screenshot checks passed")
+
+
+def check_labels_and_layer_table(dom):
+    """Time axes, SQNR labels and the per-layer table (the sample has 6 quantized layers, 10 groups of 20)."""
+    scale = re.search(r'<svg[^>]*id="chart-scale-0".*?</svg>', dom, re.S)
+    if not scale:
+        fail("no scale chart")
+    for text in [">g0</tspan>", ">0–19</tspan>", ">180–199</tspan>", "← clean end (t = 0)", "noise end (t = 199) →"]:
+        if text not in scale.group(0):
+            fail("the scale chart's time axis lacks %r" % text)
+    boundary = re.search(r'<svg[^>]*id="chart-boundary-scores".*?</svg>', dom, re.S).group(0)
+    if ">t19|20</tspan>" not in boundary or "← clean end (t = 0)" not in boundary:
+        fail("the boundary chart's axis does not name the timesteps of each boundary and the clean end")
+    if re.search(r'class="tk">0\.0<', boundary):
+        fail("the boundary-score axis starts at 0 instead of being scaled to the data")
+    layers = re.findall(r'<tr class="layer(?: fallback)?"><td class="num">\d+</td><td class="name">([^<]+)</td>'
+                        r'<td class="nw">\[[0-9 ×]+\]</td><td class="nw">[^<]*INT[248]</td><td class="why">[^<]+</td>'
+                        r'<td class="num">[0-9.]+</td><td class="num">[0-9.]+</td><td class="num">[^<]+</td></tr>', dom)
+    if len(layers) != 6:
+        fail("the per-layer table has %d complete rows, not 6" % len(layers))
+    rows = re.findall(r'<g class="bar-row"><title>([^<]+)</title><text[^>]*class="bl">([^<]+)</text>', dom)
+    if len(rows) != len(layers):
+        fail("%d labelled SQNR bars for %d layers" % (len(rows), len(layers)))
+    for (tip, label), name in zip(rows, layers):
+        if not tip.startswith(name + " — INT") or "SQNR" not in tip:
+            fail("SQNR bar tooltip %r does not give the full name %r, bits and value" % (tip, name))
+        if label.replace("…", "") not in name and not name.endswith(label.split("…")[-1]):
+            fail("SQNR bar label %r does not come from %r" % (label, name))
+    if 'id="fallbacks"' not in dom and 'id="fallbacks-none"' not in dom:
+        fail("no list of the layers that fell back (or the note that none did)")
+    if " MB" in dom:
+        fail("the page gives a size in MB instead of MiB")
+
+
+def check_screenshot(a, url, window, band):
+    png = os.path.join(a.out, "screenshot-%d.png" % window)
     if os.path.exists(png):
         os.remove(png)
-    chromium(a.chromium, ["--screenshot=" + png, "--window-size=1280,2000", "--hide-scrollbars"], url, a.out)
+    chromium(a.chromium, ["--screenshot=" + png, "--window-size=%d,2000" % window, "--hide-scrollbars"], url, a.out)
     if not os.path.exists(png):
         fail("chromium wrote no screenshot")
     width, height, bpp, rows = decode_png(png)
     colours, non_white = set(), 0
+    rightmost_white = 0  # right edge of the white sections (the page background is grey)
     for row in rows:
         for x in range(0, len(row), bpp):
             px = tuple(row[x:x + 3])
             colours.add(px)
             if px != (255, 255, 255):
                 non_white += 1
+        for x in range(len(row) - bpp, rightmost_white * bpp, -bpp):
+            if tuple(row[x:x + 3]) == (255, 255, 255):
+                rightmost_white = max(rightmost_white, x // bpp)
+                break
     share = non_white / float(width * height)
-    print("screenshot %dx%d: %d distinct colours, %.1f%% non-white, banner %s" %
-          (width, height, len(colours), 100 * share, band))
+    used = (rightmost_white + 1) / float(width)
+    print("screenshot %dx%d: %d distinct colours, %.1f%% non-white, banner %s, sections reach %.1f%% of the width" %
+          (width, height, len(colours), 100 * share, band, 100 * used))
     if len(colours) < 32:
         fail("screenshot looks blank: only %d distinct colours" % len(colours))
     if share < 0.05:
         fail("screenshot looks blank: %.2f%% non-white pixels" % (100 * share))
     if BANNER_RGB[band] not in colours:
         fail("the %s banner colour %s is not on the screenshot" % (band, BANNER_RGB[band]))
-    print("OK: DOM and screenshot checks passed")
+    if used < 0.95:
+        fail("at %d px the sections end at %.1f%% of the width: the page leaves the right side unused" %
+             (window, 100 * used))
 
 
 if __name__ == "__main__":

@@ -67,9 +67,15 @@ grep -q 'id="chart-error-accumulation"' "$work/a.html" || fail "accuracy HTML ha
 grep -q "both" "$work/a.out" || fail "accuracy printed no table"
 
 # quantize --html-report
-"$aq" quantize "$model" "$work/q.safetensors" --bits 4 --html-report "$work/q.html" --quiet >/dev/null 2>&1 \
+"$aq" quantize "$model" "$work/q.safetensors" --bits 4 --html-report "$work/q.html" >"$work/q.out" 2>/dev/null \
   || fail "quantize --html-report"
 grep -q 'id="chart-layer-sqnr"' "$work/q.html" || fail "quantize HTML has no SQNR chart"
+grep -q '<table id="layers">' "$work/q.html" || fail "quantize HTML has no per-layer table"
+# The size card shows the summary's numbers and units ("63.2 MiB -> 17.0 MiB" printed, "→" on the page).
+size=$(sed -n 's/^  size *\([^(]*[KMGT]iB\) -> \([^(]*[KMGT]iB\).*/\1 → \2/p' "$work/q.out")
+[ -n "$size" ] || fail "the quantize summary printed no size in binary units"
+grep -qF "$size" "$work/q.html" || fail "the HTML size card does not show the summary's size ($size)"
+grep -q 'model size [0-9.]* MiB' "$work/bl.out" || fail "baseline printed the model size without MiB"
 
 # usage errors
 "$aq" baseline --output "$work/x" >/dev/null 2>&1

@@ -143,6 +143,8 @@ std::string baseline_metrics(const std::string& quality_report_json, const std::
   o["effective_time_groups"] = static_cast<uint64_t>(m.boundary_scores.size() + 1);
   o["smoothness_threshold"] = config_number(rep, {"config.values.thermodynamic.validation.smoothness_threshold"});
   o["calibration_source"] = string_or(rep, "calibration_source", "unknown");
+  // The time axis of the groups (layers[].time_ranges): which end of the timestep indices is clean.
+  o["timestep_order"] = string_or(bj::value(*m.layers.front().layer), "time_aware.timestep_order", "");
   o["interpretation"] = interpretation(m.smoothness_score);
   o["aggregation"] =
       "smoothness_score = mean of the layer scores; boundary_scores[b] = mean over the layers that have boundary "
@@ -161,14 +163,16 @@ std::string baseline_metrics(const std::string& quality_report_json, const std::
     lo["violation_count"] = static_cast<uint64_t>(l.violations.size());
     lo["boundary_scores"] = doubles(l.boundary_scores);
     put_summary(lo, summarize(l.boundary_scores, l.violations));
-    bj::array scales, zps;
+    bj::array scales, zps, ranges;
     if (const auto* ps = array(lv, "time_aware.params_before"))
       for (const auto& p : *ps) {
         scales.push_back(number(p, "scale"));
         zps.push_back(number(p, "zero_point"));
+        if (const auto* r = at(p, "time_range"); r && r->is_array()) ranges.push_back(*r);
       }
     lo["scales"] = std::move(scales);
     lo["zero_points"] = std::move(zps);
+    lo["time_ranges"] = std::move(ranges);
     layers.push_back(std::move(lo));
   }
   o["layers"] = std::move(layers);
@@ -193,7 +197,7 @@ std::string baseline_summary_text(const std::string& baseline_json) {
        fmt("%.4f", number(b, "worst_boundary_score")) + ")");
   line("  cosine similarity    " + fmt("%.6f", number(b, "cosine_similarity")));
   line("  compression ratio    " + fmt("%.2f", number(b, "compression_ratio")) + "x  (model size " +
-       fmt("%.2f", number(b, "model_size_mb")) + " MB)");
+       fmt("%.2f", number(b, "model_size_mb")) + " MiB)");
   line("  quantization time    " + fmt("%.3f", number(b, "quantization_time_s")) + " s");
   line("  calibration          " + string_or(b, "calibration_source", "unknown"));
   line("  patterns:");

@@ -20,9 +20,15 @@ namespace bj = boost::json;
 
 constexpr std::size_t kWorstLayers = 3;
 constexpr std::size_t kMaxViolationRows = 200;
+constexpr std::size_t kBarsPerPanel = 32;
 
+// A time group's timesteps [start, end) (index 0 = the clean end when the report says so).
+struct GroupRange {
+  double start = kNaN, end = kNaN;
+};
 struct ParamLayer {
   std::string name;
+  std::vector<GroupRange> ranges;
   std::vector<double> s_before, s_after, z_before, z_after;
   double score_before = kNaN, score_after = kNaN;
   // Phase 3 chain solver: each group's own best candidate, and the MSE price of the constraints.
@@ -33,6 +39,18 @@ struct LayerBar {
   std::string name;
   double sqnr = kNaN;
   int bits = 0;
+};
+// One row of the per-layer table (fields a document lacks stay empty / NaN).
+struct LayerRow {
+  std::string name, shape, rule;
+  int bits = 0, bits_planned = 0;
+  std::vector<int> fallback;  // bit widths tried and rejected, in order
+  bool below_min_accuracy = false;
+  double bpw = kNaN, cosine = kNaN, sqnr = kNaN;
+};
+struct KeptRow {
+  std::string name, reason;
+  double bytes = kNaN;
 };
 struct VariantRow {
   std::string name;
@@ -63,6 +81,16 @@ struct Page {
   std::vector<ParamLayer> params;
   bool params_have_after = false;
   std::vector<LayerBar> bars;
+  // Time axis: the groups' timestep ranges (from the layer with the most groups), the number of timesteps and
+  // whether index 0 is the clean end (the report's timestep_order).
+  std::vector<GroupRange> ranges;
+  double num_timesteps = kNaN;
+  bool order_known = false, clean_at_zero = true;
+  double threshold = kNaN;     // Phase 1 violation threshold on the scale jump
+  double min_accuracy = kNaN;  // cosine below which a layer falls back to more bits
+  std::vector<LayerRow> rows;
+  std::vector<KeptRow> kept;
+  bool rows_detailed = false;  // rows from a quality report (shape, plan, bits per weight)
   // accuracy study
   bool has_accuracy = false;
   std::string accuracy_caption;
@@ -93,6 +121,126 @@ std::vector<double> param_field(const bj::value& layer, const char* list, const 
   if (const auto* ps = array(layer, std::string("time_aware.") + list))
     for (const auto& p : *ps) out.push_back(number(p, field));
   return out;
+}
+
+// Sizes as the CLI summary prints them (binary units, 2^20 bytes = 1 MiB), so both show the same numbers.
+std::string human_bytes(double bytes) {
+  if (!std::isfinite(bytes)) return "n/a";
+  static const char* const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (bytes >= 1024.0 && u < 4) {
+    bytes /= 1024.0;
+    ++u;
+  }
+  char buf[48];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+  return buf;
+}
+
+// [{time_range: [start, end), ...}] of a quality report layer, or [[start, end), ...] of a baseline layer.
+std::vector<GroupRange> group_ranges(const bj::value& owner, const char* path) {
+  std::vector<GroupRange> out;
+  if (const auto* ps = array(owner, path))
+    for (const auto& p : *ps) {
+      const bj::value* r = p.is_array() ? &p : at(p, "time_range");
+      GroupRange g;
+      if (r && r->is_array() && r->get_array().size() == 2) {
+        g.start = number(&r->get_array()[0]);
+        g.end = number(&r->get_array()[1]);
+      }
+      out.push_back(g);
+    }
+  return out;
+}
+
+// "index 0 = clean end, ..." (docs/format.md timestep_order): which end of the index axis is clean.
+void read_order(Page& p, const std::string& order) {
+  if (order.empty() || p.order_known) return;
+  const auto clean = order.find("clean"), noise = order.find("noise");
+  if (clean == std::string::npos || noise == std::string::npos) return;
+  p.order_known = true;
+  p.clean_at_zero = clean < noise;  // the string names index 0's end first
+}
+
+bool ranges_known(const std::vector<GroupRange>& r) {
+  return !r.empty() && std::all_of(r.begin(), r.end(), [](const GroupRange& g) {
+           return std::isfinite(g.start) && std::isfinite(g.end) && g.end > g.start;
+         });
+}
+
+// Tick label of group g: "g3" over its inclusive timestep range "60–79".
+std::string group_tick(std::size_t g, const GroupRange& r) {
+  const std::string span = r.end - r.start <= 1 ? fmt("%.0f", r.start)
+                                                : fmt("%.0f", r.start) + "–" + fmt("%.0f", r.end - 1);
+  return "g" + std::to_string(g) + "\n" + span;
+}
+
+// Tick label of the boundary between groups b and b+1: "g2|g3" over the timesteps it separates "t59|60".
+std::string boundary_tick(std::size_t b, const GroupRange& left) {
+  return "g" + std::to_string(b) + "|g" + std::to_string(b + 1) + "\nt" + fmt("%.0f", left.end - 1) + "|" +
+         fmt("%.0f", left.end);
+}
+
+// Notes under the two ends of a time axis whose x runs over index order.
+void time_axis_notes(const Page& p, const std::vector<GroupRange>& r, std::string& start, std::string& end) {
+  if (!p.order_known || !ranges_known(r)) return;
+  const std::string first = "t = " + fmt("%.0f", r.front().start), last = "t = " + fmt("%.0f", r.back().end - 1);
+  start = std::string("← ") + (p.clean_at_zero ? "clean end (" : "noise end (") + first + ")";
+  end = std::string(p.clean_at_zero ? "noise end (" : "clean end (") + last + ") →";
+}
+
+std::string bits_name(int bits) { return bits > 0 ? "INT" + std::to_string(bits) : "n/a"; }
+
+// Why a layer has its planned bits: the plan's rule in words.
+std::string rule_text(const std::string& bits_rule) {
+  std::string rule = bits_rule;
+  const std::string suffix = ", then min_accuracy fallback";  // said by fallback_text
+  if (rule.size() >= suffix.size() && rule.compare(rule.size() - suffix.size(), suffix.size(), suffix) == 0)
+    rule.erase(rule.size() - suffix.size());
+  return rule == "bit_width"               ? "default bit_width"
+         : rule == "target_model_size_mb" ? "target_model_size_mb plan"
+         : rule.empty()                   ? ""
+                                          : "rule " + rule;
+}
+
+// Why a layer has more bits than planned (empty when it has not).
+std::string fallback_text(const LayerRow& r, double min_accuracy) {
+  std::string t;
+  if (!r.fallback.empty()) {
+    std::string from;
+    for (int b : r.fallback) from += (from.empty() ? "" : ", ") + bits_name(b);
+    t = "fell back: cosine at " + from + " below min_accuracy" +
+        (std::isfinite(min_accuracy) ? " " + short_number(min_accuracy, 6) : std::string());
+  }
+  if (r.below_min_accuracy) t += std::string(t.empty() ? "" : "; ") + "still below min_accuracy at INT8 (kept at INT8)";
+  return t;
+}
+
+std::string why_text(const LayerRow& r, double min_accuracy) {
+  const std::string rule = rule_text(r.rule), fb = fallback_text(r, min_accuracy);
+  const std::string t = rule + (!rule.empty() && !fb.empty() ? "; " : "") + fb;
+  return t.empty() ? "n/a" : t;
+}
+
+// The longest dot-separated prefix and suffix every name shares ("model.", ".weight"): the SQNR chart drops them
+// so that its labels show what differs.
+std::pair<std::size_t, std::size_t> common_affixes(const std::vector<LayerBar>& bars) {
+  if (bars.size() < 2) return {0, 0};
+  std::string pre = bars.front().name, suf = bars.front().name;
+  for (const auto& b : bars) {
+    std::size_t i = 0;
+    while (i < pre.size() && i < b.name.size() && pre[i] == b.name[i]) ++i;
+    pre.resize(i);
+    std::size_t j = 0;
+    while (j < suf.size() && j < b.name.size() && suf[suf.size() - 1 - j] == b.name[b.name.size() - 1 - j]) ++j;
+    suf.erase(0, suf.size() - j);
+  }
+  const auto pdot = pre.rfind('.'), sdot = suf.find('.');
+  std::size_t np = pdot == std::string::npos ? 0 : pdot + 1, ns = sdot == std::string::npos ? 0 : suf.size() - sdot;
+  std::size_t shortest = bars.front().name.size();
+  for (const auto& b : bars) shortest = std::min(shortest, b.name.size());
+  if (np + ns >= shortest) return {0, 0};  // would leave some label empty
+  return {np, ns};
 }
 
 std::vector<std::size_t> worst_first(const std::vector<double>& scores, std::size_t k) {
@@ -151,7 +299,8 @@ void from_quality_report(Page& p, const bj::value& rep) {
   const double sq = number(rep, "totals.sqnr_db");
   p.cards.push_back({"SQNR", std::isfinite(sq) ? fmt("%.2f", sq) + " dB" : "exact (null)"});
   p.cards.push_back({"Compression", fmt("%.2f", number(rep, "totals.compression_ratio")) + "×"});
-  p.cards.push_back({"Model size", fmt("%.2f", number(rep, "totals.model_size_mb")) + " MB"});
+  p.cards.push_back({"Size", human_bytes(number(rep, "totals.bytes_before")) + " → " +
+                                human_bytes(number(rep, "totals.bytes_after"))});
   if (!before.layers.empty()) {
     p.cards.push_back({"Smoothness before → after",
                        fmt("%.4f", before.smoothness_score) + " → " + fmt("%.4f", after.smoothness_score)});
@@ -161,6 +310,38 @@ void from_quality_report(Page& p, const bj::value& rep) {
   p.cards.push_back({"Total time", fmt("%.3f", number(rep, "totals.total_s")) + " s"});
   p.cards.push_back({"Calibration", string_or(rep, "calibration_source", "n/a")});
 
+  p.threshold = number(rep, "config.values.thermodynamic.validation.smoothness_threshold");
+  p.min_accuracy = number(rep, "config.values.min_accuracy");
+  p.rows_detailed = true;
+  if (const auto* layers = array(rep, "layers"))
+    for (const auto& l : *layers) {
+      LayerRow r;
+      r.name = string_or(l, "name", "?");
+      if (const auto* sh = array(l, "shape")) {
+        for (const auto& d : *sh) r.shape += (r.shape.empty() ? "" : " × ") + fmt("%.0f", number(&d));
+        r.shape = "[" + r.shape + "]";
+      }
+      const double b = number(l, "bits"), bp = number(l, "bits_planned");
+      r.bits = std::isfinite(b) ? static_cast<int>(b) : 0;
+      r.bits_planned = std::isfinite(bp) ? static_cast<int>(bp) : r.bits;
+      r.rule = string_or(l, "bits_rule", "");
+      for (double f : numbers(l, "fallback_from_bits"))
+        if (std::isfinite(f)) r.fallback.push_back(static_cast<int>(f));
+      const auto* below = at(l, "below_min_accuracy");
+      r.below_min_accuracy = below && below->is_bool() && below->get_bool();
+      r.bpw = number(l, "bits_per_weight");
+      r.cosine = number(l, "metrics.cosine");
+      r.sqnr = number(l, "metrics.sqnr_db");
+      p.rows.push_back(std::move(r));
+      // The time axis of the layer with the most groups (all layers share it unless a recorded calibration is
+      // shorter for some).
+      const auto ranges = group_ranges(l, "time_aware.params_before");
+      if (ranges.size() > p.ranges.size()) p.ranges = ranges;
+      read_order(p, string_or(l, "time_aware.timestep_order", ""));
+      if (!std::isfinite(p.num_timesteps)) p.num_timesteps = number(l, "time_aware.num_timesteps");
+    }
+  if (const auto* kept = array(rep, "kept_tensors"))
+    for (const auto& k : *kept) p.kept.push_back({string_or(k, "name", "?"), string_or(k, "reason", "?"), number(k, "bytes")});
   if (!after.layers.empty()) {
     p.has_violations = true;
     p.violations = after.violations;
@@ -184,6 +365,7 @@ void from_quality_report(Page& p, const bj::value& rep) {
     const bj::value lv(*before.layers[i].layer);
     ParamLayer pl;
     pl.name = before.layers[i].name;
+    pl.ranges = group_ranges(lv, "time_aware.params_before");
     pl.s_before = param_field(lv, "params_before", "scale");
     pl.z_before = param_field(lv, "params_before", "zero_point");
     pl.s_after = param_field(lv, "params_after", "scale");
@@ -250,7 +432,7 @@ void from_baseline(Page& p, const bj::value& b, bool have_quality) {
   p.cards.push_back({"Worst layer boundary", fmt("%.4f", number(b, "worst_boundary_score"))});
   p.cards.push_back({"Cosine similarity", fmt("%.6f", number(b, "cosine_similarity"))});
   p.cards.push_back({"Compression", fmt("%.2f", number(b, "compression_ratio")) + "×"});
-  p.cards.push_back({"Model size", fmt("%.2f", number(b, "model_size_mb")) + " MB"});
+  p.cards.push_back({"Model size", fmt("%.1f", number(b, "model_size_mb")) + " MiB"});
   p.cards.push_back({"Quantization time", fmt("%.3f", number(b, "quantization_time_s")) + " s"});
   p.cards.push_back({"Calibration", string_or(b, "calibration_source", "n/a")});
   p.patterns = patterns;
@@ -263,8 +445,21 @@ void from_baseline(Page& p, const bj::value& b, bool have_quality) {
   p.boundary_x.clear();
   for (std::size_t i = 0; i < bs.size(); ++i) p.boundary_x.push_back(double(i));
   p.boundary_series = {{"mean over layers", bs, palette(0), false}};
+  p.threshold = number(b, "smoothness_threshold");
+  read_order(p, string_or(b, "timestep_order", ""));
   const auto* layers = array(b, "layers");
   if (!layers) return;
+  for (const auto& l : *layers) {
+    LayerRow r;
+    r.name = string_or(l, "name", "?");
+    const double bits = number(l, "bits");
+    r.bits = r.bits_planned = std::isfinite(bits) ? static_cast<int>(bits) : 0;
+    r.cosine = number(l, "cosine");
+    r.sqnr = number(l, "sqnr_db");
+    p.rows.push_back(std::move(r));
+    const auto ranges = group_ranges(l, "time_ranges");
+    if (ranges.size() > p.ranges.size()) p.ranges = ranges;
+  }
   std::vector<double> scores;
   for (const auto& l : *layers) scores.push_back(number(l, "smoothness_score"));
   // Worst layer per boundary, from the per-layer detail.
@@ -279,6 +474,7 @@ void from_baseline(Page& p, const bj::value& b, bool have_quality) {
     const auto& l = (*layers)[i];
     ParamLayer pl;
     pl.name = string_or(l, "name", "?");
+    pl.ranges = group_ranges(l, "time_ranges");
     pl.s_before = numbers(l, "scales");
     pl.z_before = numbers(l, "zero_points");
     pl.score_before = number(l, "smoothness_score");
@@ -352,7 +548,7 @@ const char* css() {
   return R"CSS(
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:18px 28px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;color:#c9d1e0;font-size:13px}
-main{padding:18px 28px;max-width:1200px}
+main{padding:18px 28px;max-width:1840px;margin:0 auto}header{padding-left:max(28px,calc((100% - 1840px)/2 + 28px))}
 .banner{border-radius:8px;padding:16px 20px;margin:0 0 18px;display:flex;align-items:center;gap:18px;color:#111}
 .banner .score{font-size:40px;font-weight:700}.banner .label{font-size:15px}
 .banner.green{background:#c8efcf;border:2px solid #2e9e44}.banner.yellow{background:#fff1b8;border:2px solid #d1a400}
@@ -364,13 +560,29 @@ main{padding:18px 28px;max-width:1200px}
 section{background:#fff;border-radius:8px;padding:12px 16px;margin-bottom:18px;box-shadow:0 1px 2px rgba(0,0,0,.12)}
 h2{font-size:17px;margin:4px 0 10px}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #e3e6ec;padding:5px 8px;text-align:left}
-th{background:#eef0f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#eef0f4}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .sev-high{color:#b3261e;font-weight:700}.sev-medium{color:#a86b00;font-weight:600}.sev-low{color:#3b6e22}
-figure{margin:8px 0 16px}figcaption{font-size:12px;color:#5b6477;margin-top:2px}
-.pair{display:flex;flex-wrap:wrap;gap:8px}
-svg.chart{background:#fff;border:1px solid #e3e6ec;max-width:100%;height:auto}
+figure{margin:8px 0 16px;min-width:0}figcaption,p.caption{font-size:12px;color:#5b6477;margin-top:2px}
+.chart-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,560px),1fr));gap:8px 16px;align-items:start}
+.chart-grid{grid-auto-flow:row dense}.chart-grid figure{margin:0 0 8px}.chart-grid figure.params{grid-row:span 2}
+h3{font-size:14px;margin:12px 0 6px}
+h3.layer-name{font-size:13px;font-weight:600;margin:0 0 4px;overflow-wrap:anywhere;font-family:ui-monospace,Menlo,Consolas,monospace}
+svg.chart{display:block;background:#fff;border:1px solid #e3e6ec;width:100%;height:auto;margin-bottom:6px}
+svg.chart.natural{width:auto;max-width:100%}
 svg .ct{font-size:14px;font-weight:600;fill:#1d2330}svg .al{font-size:12px;fill:#404859}svg .tk{font-size:10px;fill:#5b6477}
+svg .nt{font-size:10.5px;font-style:italic;fill:#404859}svg .rl{font-size:10.5px}
+svg .bl{font-size:11px;fill:#1d2330;font-family:ui-monospace,Menlo,Consolas,monospace}svg .bv{font-size:10px;fill:#404859}
+svg .bar-row:hover .bl{font-weight:700}
 svg .lg{font-size:11px;fill:#1d2330}svg .grid{stroke:#e9ebf0;stroke-width:1}svg .axis{stroke:#8a93a6;stroke-width:1}
+.table-wrap{overflow-x:auto}
+table#layers thead th{position:sticky;top:0}
+td.name{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;overflow-wrap:anywhere}
+tr.fallback td{background:#fff6e0}
+ul.fallbacks{margin:6px 0 10px 18px;padding:0;font-size:13px}ul.fallbacks code{overflow-wrap:anywhere}
+ul.names{columns:22em;column-gap:24px;margin:4px 0 8px;padding-left:18px;font-size:12px}td.why{overflow-wrap:anywhere;min-width:18ch;max-width:52ch}td.nw{white-space:nowrap}
+table#layers td.name{min-width:24ch}
+details{margin-top:10px;font-size:13px}summary{cursor:pointer;font-weight:600}
+.note{font-size:13px;color:#404859}
 ul.patterns{margin:6px 0 0 18px;padding:0;font-size:13px}
 footer{font-size:12px;color:#5b6477;padding:0 28px 24px}
 )CSS";
@@ -414,14 +626,22 @@ std::string render_page(const Page& p) {
   }
   if (p.has_violations) {
     h += "<section id=\"violations-section\"><h2>" + html_escape(p.violations_caption) + "</h2>\n";
-    h += "<table id=\"violations\"><thead><tr><th>Layer</th><th>Boundary</th><th>Scale jump</th>"
-         "<th>Zero-point jump</th><th>Severity</th></tr></thead><tbody>\n";
+    h += "<table id=\"violations\"><thead><tr><th>Layer</th><th>Boundary</th>"
+         "<th>Scale jump (% of the left group's scale)</th>"
+         "<th>Zero-point jump (% of the 255-code range)</th><th>Severity</th></tr></thead><tbody>\n";
     if (p.violations.empty()) h += "<tr class=\"none\"><td colspan=\"5\">No violations detected</td></tr>\n";
     for (std::size_t i = 0; i < p.violations.size() && i < kMaxViolationRows; ++i) {
       const auto& v = p.violations[i];
-      h += "<tr class=\"violation\"><td>" + html_escape(v.layer) + "</td><td class=\"num\">" +
-           std::to_string(v.boundary_idx) + "</td><td class=\"num\">" + fmt("%.1f", v.scale_jump * 100) +
-           " %</td><td class=\"num\">" + fmt("%.4f", v.zero_point_jump) + "</td><td class=\"sev-" +
+      const std::string where = v.boundary_idx + 1 < p.ranges.size() && ranges_known(p.ranges)
+                                    ? " (g" + std::to_string(v.boundary_idx) + "|g" +
+                                          std::to_string(v.boundary_idx + 1) + ", t" +
+                                          fmt("%.0f", p.ranges[v.boundary_idx].end - 1) + "|" +
+                                          fmt("%.0f", p.ranges[v.boundary_idx].end) + ")"
+                                    : std::string();
+      h += "<tr class=\"violation\"><td class=\"name\">" + html_escape(v.layer) + "</td><td class=\"num nw\">" +
+           std::to_string(v.boundary_idx) + html_escape(where) + "</td><td class=\"num\">" +
+           fmt("%.1f", v.scale_jump * 100) + " %</td><td class=\"num\">" + fmt("%.1f", v.zero_point_jump * 100) +
+           " %</td><td class=\"sev-" +
            html_escape(v.severity) + "\">" + html_escape(v.severity) + "</td></tr>\n";
     }
     if (p.violations.size() > kMaxViolationRows)
@@ -436,22 +656,62 @@ std::string render_page(const Page& p) {
     }
     h += "</section>\n";
   }
+  const bool timed = ranges_known(p.ranges);
   if (!p.boundary_series.empty() || !p.params.empty() || !p.bars.empty()) {
     h += "<section id=\"charts\"><h2>Charts</h2>\n";
+    if (timed && p.order_known)
+      h += "<p class=\"note\">Time groups split the " + fmt("%.0f", p.num_timesteps) +
+           " diffusion timesteps into " + std::to_string(p.ranges.size()) + " ranges; timestep " +
+           (p.clean_at_zero ? "0 is the clean end and the last the noise end" : "0 is the noise end and the last the "
+                                                                                "clean end") +
+           ", so a sampler visits the groups from the " + (p.clean_at_zero ? "right" : "left") +
+           " of each time axis to the " + (p.clean_at_zero ? "left" : "right") + ".</p>\n";
+    h += "<div class=\"chart-grid\">\n";
     if (!p.boundary_series.empty()) {
       LineChart c;
       c.id = "chart-boundary-scores";
       c.title = "Boundary scores per boundary";
-      c.x_label = "boundary (between time groups b and b+1)";
-      c.y_label = "boundary score";
+      c.x_label = timed ? "boundary between time groups (the two timesteps it separates)"
+                        : "boundary (between time groups b and b+1)";
+      c.y_label = "boundary score (axis scaled to the data)";
       c.x = p.boundary_x;
       c.series = p.boundary_series;
-      c.fixed_y = true;
-      c.y_min = 0;
-      c.y_max = 1;
-      h += "<figure>" + render(c) +
+      c.width = 640;
+      c.height = 320;
+      if (timed && p.ranges.size() == p.boundary_x.size() + 1)
+        for (std::size_t b = 0; b < p.boundary_x.size(); ++b) c.x_tick_labels.push_back(boundary_tick(b, p.ranges[b]));
+      if (timed) time_axis_notes(p, p.ranges, c.x_start_note, c.x_end_note);
+      double lo = INFINITY, hi = -INFINITY;
+      for (const auto& se : c.series)
+        for (double v : se.y)
+          if (std::isfinite(v)) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+          }
+      // A scale jump above the threshold t gives a boundary score below 1 − t/2 (the zero-point jump only lowers
+      // it), so boundaries above that line cannot be violations. The line joins the axis when it does not squash
+      // the data (at most three times the data's spread away).
+      std::string line_note;
+      if (std::isfinite(p.threshold) && std::isfinite(lo)) {
+        const double line = 1 - p.threshold / 2;
+        const double spread = std::max(hi - lo, 1e-3);
+        if (line >= lo - 3 * spread && line <= hi + 3 * spread) {
+          c.y_include.push_back(line);
+          c.ref_lines.push_back({line, "1 − threshold/2 = " + short_number(line, 4) + " (threshold " +
+                                           short_number(p.threshold, 4) + ")", "#b3261e"});
+          line_note = " Red dotted line: 1 − threshold/2 = " + short_number(line, 4) +
+                      "; a boundary above it cannot be a violation (its scale jump is at most the threshold).";
+        } else {
+          line_note = " The violation line 1 − threshold/2 = " + short_number(line, 4) + " lies " +
+                      (line < lo ? "below" : "above") + " the axis range (threshold " + short_number(p.threshold, 4) +
+                      "): " + (line < lo ? "no boundary is near a violation." : "every boundary may be one.");
+        }
+      }
+      h += "<figure id=\"figure-boundary-scores\">" + render(c) +
            "<figcaption>1 − min((scale jump + zero-point jump)/2, 1) per boundary (Markov validation); solid: mean "
-           "over layers, dashed: the worst layer at that boundary.</figcaption></figure>\n";
+           "over layers, dashed: the worst layer at that boundary. The y axis is scaled to the data (" +
+           (std::isfinite(lo) ? "scores " + fmt("%.4f", lo) + " to " + fmt("%.4f", hi) : std::string("no scores")) +
+           "), not 0–1." + html_escape(line_note) + "</figcaption></figure>\n";
     }
     for (std::size_t i = 0; i < p.params.size(); ++i) {
       const ParamLayer& l = p.params[i];
@@ -460,11 +720,19 @@ std::string render_page(const Page& p) {
       z.id = "chart-zero-point-" + std::to_string(i);
       s.title = "Scale across time groups: " + l.name;
       z.title = "Zero point across time groups: " + l.name;
-      s.x_label = z.x_label = "time group";
+      const bool ltimed = ranges_known(l.ranges) && l.ranges.size() == std::max(l.s_before.size(), l.z_before.size());
+      s.x_label = z.x_label = ltimed ? "time group (its timesteps)" : "time group";
       s.y_label = "scale";
       z.y_label = "zero point (codes)";
       s.width = z.width = 560;
       s.height = z.height = 260;
+      if (ltimed) {
+        for (std::size_t g = 0; g < l.ranges.size(); ++g) s.x_tick_labels.push_back(group_tick(g, l.ranges[g]));
+        z.x_tick_labels = s.x_tick_labels;
+        time_axis_notes(p, l.ranges, s.x_start_note, s.x_end_note);
+        z.x_start_note = s.x_start_note;
+        z.x_end_note = s.x_end_note;
+      }
       const bool after = p.params_have_after && !l.s_after.empty();
       s.series.push_back(
           {after ? "before phases" : "as calibrated (no smoothing or optimization)", l.s_before, palette(0), false});
@@ -479,35 +747,130 @@ std::string render_page(const Page& p) {
         s.series.push_back({"Phase 3 unconstrained (each group's best)", l.s_free, palette(3), true});
         z.series.push_back({"Phase 3 unconstrained (each group's best)", l.z_free, palette(3), true});
       }
-      h += "<figure class=\"params\"><div class=\"pair\">" + render(s) + render(z) + "</div><figcaption>Layer " +
-           html_escape(l.name) + " (smoothness " + fmt("%.4f", l.score_before) +
-           (after ? " before, " + fmt("%.4f", l.score_after) + " after" : "") + "), one of the " +
-           std::to_string(p.params.size()) + " least smooth layers." +
+      h += "<figure class=\"params\" id=\"figure-params-" + std::to_string(i) + "\"><h3 class=\"layer-name\">" +
+           html_escape(l.name) + "</h3>" + render(s) + render(z) + "<figcaption>Smoothness " +
+           fmt("%.4f", l.score_before) + (after ? " before, " + fmt("%.4f", l.score_after) + " after" : "") +
+           "; one of the " + std::to_string(p.params.size()) + " least smooth layers." +
            (chain ? " Phase 3 chain solver: activation MSE " + fmt("%.3g", l.mse) + " against " +
                         fmt("%.3g", l.mse_free) + " for each group's own best (the price of smoothness)."
                   : std::string()) +
            "</figcaption></figure>\n";
     }
+    h += "</div>\n";
     if (!p.bars.empty()) {
-      BarChart c;
-      c.id = "chart-layer-sqnr";
-      c.title = "Per-layer weight SQNR (dB), coloured by bits";
-      c.y_label = "SQNR (dB)";
-      c.width = std::max<int>(720, std::min<int>(2400, static_cast<int>(p.bars.size()) * 8 + 80));
+      // Panels of at most kBarsPerPanel rows on one shared axis: side by side on a wide screen, stacked on a
+      // narrow one, each at a readable size.
+      const std::size_t panels = (p.bars.size() + kBarsPerPanel - 1) / kBarsPerPanel;
+      const std::size_t per_panel = (p.bars.size() + panels - 1) / panels;
+      const auto [np, ns] = common_affixes(p.bars);
+      std::vector<double> all;
       bool seen[3] = {false, false, false};
       for (const auto& b : p.bars) {
-        c.bars.push_back({b.name + " (INT" + std::to_string(b.bits) + ")", b.sqnr, bits_color(b.bits)});
+        all.push_back(b.sqnr);
         if (b.bits == 2) seen[0] = true;
         if (b.bits == 4) seen[1] = true;
         if (b.bits == 8) seen[2] = true;
       }
-      if (seen[0]) c.legend.push_back({"INT2", bits_color(2)});
-      if (seen[1]) c.legend.push_back({"INT4", bits_color(4)});
-      if (seen[2]) c.legend.push_back({"INT8", bits_color(8)});
-      h += "<figure>" + render(c) +
-           "<figcaption>Signal-to-quantization-noise ratio of each quantized weight tensor in report order; "
-           "the colour is the bit width chosen (after any fallback). ∞ marks an exact reconstruction (null in "
-           "the JSON).</figcaption></figure>\n";
+      h += "<div class=\"chart-grid sqnr\">\n";
+      for (std::size_t k = 0; k < panels; ++k) {
+        BarChart c;
+        c.id = k == 0 ? "chart-layer-sqnr" : "chart-layer-sqnr-" + std::to_string(k + 1);
+        c.title = "Per-layer weight SQNR (dB), coloured by bits" +
+                  (panels > 1 ? " (" + std::to_string(k + 1) + "/" + std::to_string(panels) + ")" : std::string());
+        c.x_label = "SQNR (dB)";
+        c.width = 600;
+        c.x_include = all;
+        for (std::size_t i = k * per_panel; i < std::min(p.bars.size(), (k + 1) * per_panel); ++i) {
+          const LayerBar& b = p.bars[i];
+          const std::string label = b.name.substr(np, b.name.size() - np - ns);
+          c.bars.push_back({label, b.sqnr, bits_color(b.bits),
+                            b.name + " — " + bits_name(b.bits) + ", SQNR " +
+                                (std::isfinite(b.sqnr) ? fmt("%.2f", b.sqnr) + " dB"
+                                                       : std::string("∞ (exact reconstruction, null in the JSON)"))});
+        }
+        if (seen[0]) c.legend.push_back({"INT2", bits_color(2)});
+        if (seen[1]) c.legend.push_back({"INT4", bits_color(4)});
+        if (seen[2]) c.legend.push_back({"INT8", bits_color(8)});
+        h += "<figure class=\"sqnr-panel\">" + render(c) + "</figure>\n";
+      }
+      const std::string dropped =
+          np || ns ? " Labels leave out what every name shares" +
+                         (np ? " (prefix “" + p.bars.front().name.substr(0, np) + "”" : std::string(" (")) +
+                         (np && ns ? ", " : "") +
+                         (ns ? "suffix “" + p.bars.front().name.substr(p.bars.front().name.size() - ns) + "”" : "") +
+                         "); names longer than the label column are shortened in the middle."
+                   : " Names longer than the label column are shortened in the middle.";
+      h += "</div><p class=\"caption\" id=\"caption-layer-sqnr\">Signal-to-quantization-noise ratio of each "
+           "quantized weight tensor in report order" +
+           std::string(panels > 1 ? ", in " + std::to_string(panels) + " panels on one axis" : "") +
+           "; the colour is the bit width chosen (after any fallback). ∞ marks an exact reconstruction (null in "
+           "the JSON). Hover a row for the full name, bits and value." +
+           html_escape(dropped) + "</p>\n";
+    }
+    h += "</section>\n";
+  }
+  if (!p.rows.empty()) {
+    std::size_t fallbacks = 0;
+    for (const auto& r : p.rows) fallbacks += !r.fallback.empty() || r.below_min_accuracy;
+    h += "<section id=\"layers-section\"><h2>Layers</h2>\n";
+    if (p.rows_detailed) {
+      h += "<h3>Layers that fell back to more bits</h3>\n";
+      if (fallbacks == 0) {
+        h += "<p class=\"note\" id=\"fallbacks-none\">No layer fell back: every layer met min_accuracy " +
+             html_escape(std::isfinite(p.min_accuracy) ? short_number(p.min_accuracy, 6) : std::string("n/a")) +
+             " (cosine similarity) at its planned bits.</p>\n";
+      } else {
+        // One entry per (planned bits → bits, reason), listing its layers: a fallback usually hits many layers
+        // for the same reason.
+        std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+        for (const auto& r : p.rows) {
+          if (r.fallback.empty() && !r.below_min_accuracy) continue;
+          const std::string rule = rule_text(r.rule);
+          const std::string key = "<strong>" + bits_name(r.bits_planned) + " → " + bits_name(r.bits) + "</strong> — " +
+                                  html_escape(fallback_text(r, p.min_accuracy)) +
+                                  (rule.empty() ? "" : " (" + bits_name(r.bits_planned) + " from " + html_escape(rule) + ")");
+          auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& e) { return e.first == key; });
+          if (g == groups.end()) g = groups.insert(groups.end(), {key, {}});
+          g->second.push_back(r.name);
+        }
+        h += "<ul class=\"fallbacks\" id=\"fallbacks\">";
+        for (const auto& [key, names] : groups) {
+          h += "<li class=\"fallback-group\">" + key + ": " + std::to_string(names.size()) +
+               (names.size() == 1 ? " layer" : " layers") + "<ul class=\"names\">";
+          for (const auto& n : names) h += "<li><code>" + html_escape(n) + "</code></li>";
+          h += "</ul></li>";
+        }
+        h += "</ul>\n";
+      }
+    }
+    h += "<p class=\"note\">" + std::to_string(p.rows.size()) + " quantized layers in report order" +
+         (p.rows_detailed ? std::string(", ") + std::to_string(fallbacks) + " with a fallback (highlighted)" : "") +
+         ". Bits per weight count the codes and every parameter.</p>\n";
+    h += "<div class=\"table-wrap\"><table id=\"layers\"><thead><tr><th class=\"num\">#</th><th>Layer</th>"
+         "<th>Shape</th><th>Bits</th><th>Why these bits</th><th class=\"num\">Bits/weight</th>"
+         "<th class=\"num\">Cosine</th><th class=\"num\">SQNR (dB)</th></tr></thead>"
+         "<tbody>\n";
+    for (std::size_t i = 0; i < p.rows.size(); ++i) {
+      const LayerRow& r = p.rows[i];
+      const bool fb = !r.fallback.empty() || r.below_min_accuracy;
+      h += std::string("<tr class=\"layer") + (fb ? " fallback" : "") + "\"><td class=\"num\">" +
+           std::to_string(i) + "</td><td class=\"name\">" + html_escape(r.name) + "</td><td class=\"nw\">" +
+           html_escape(r.shape.empty() ? "n/a" : r.shape) + "</td><td class=\"nw\">" +
+           (r.bits_planned != r.bits ? bits_name(r.bits_planned) + " → " : std::string()) + bits_name(r.bits) +
+           "</td><td class=\"why\">" + html_escape(p.rows_detailed ? why_text(r, p.min_accuracy) : "n/a") +
+           "</td><td class=\"num\">" + fmt("%.3f", r.bpw) + "</td><td class=\"num\">" + fmt("%.6f", r.cosine) +
+           "</td><td class=\"num\">" + (std::isfinite(r.sqnr) ? fmt("%.2f", r.sqnr) : std::string("∞ (exact)")) +
+           "</td></tr>\n";
+    }
+    h += "</tbody></table></div>\n";
+    if (!p.kept.empty()) {
+      h += "<details id=\"kept\"><summary>" + std::to_string(p.kept.size()) +
+           " tensors kept unquantized (copied as they were)</summary><table id=\"kept-tensors\"><thead><tr>"
+           "<th>Tensor</th><th>Why kept</th><th class=\"num\">Size</th></tr></thead><tbody>\n";
+      for (const auto& k : p.kept)
+        h += "<tr class=\"kept\"><td class=\"name\">" + html_escape(k.name) + "</td><td>" + html_escape(k.reason) +
+             "</td><td class=\"num\">" + human_bytes(k.bytes) + "</td></tr>\n";
+      h += "</tbody></table></details>\n";
     }
     h += "</section>\n";
   }
