@@ -97,13 +97,13 @@ std::string quantize_model_staged(const std::string& input_path, const std::stri
   std::vector<pipeline::LayerPlan> plan = pipeline::plan_layers(reader.tensors(), config);
   const uint64_t total_tensors = plan.size();
   const uint64_t total_bytes = reader.total_tensor_bytes();
-  pipeline::RunProgress at(progress, total_tensors, total_bytes);
+  pipeline::RunProgress run(progress, total_tensors, total_bytes);
 
   // The output is checked and its place held (a locked temporary) before the first tensor is quantized.
   st::WriterOptions wo;
   wo.max_shard_bytes = config.max_shard_size_mb * 1024 * 1024;
   wo.overwrite = config.overwrite;
-  if (progress) wo.cancelled = at.cancel_check();
+  if (progress) wo.cancelled = run.cancel_check();
   st::Writer w(output_path, wo);
   w.reserve();
 
@@ -116,18 +116,18 @@ std::string quantize_model_staged(const std::string& input_path, const std::stri
   const bool two_pass = needs_two_passes(plan, config);
 
   // ---- quantize every planned layer (each tensor in parallel inside the kernel) --------------------------------
-  at.check_cancel();  // the quantize stage starts
+  run.check_cancel();  // the quantize stage starts
   std::vector<pipeline::QuantizedLayer> layers =
-      pipeline::quantize_layers(reader, plan, config, two_pass, at, report_on_error, &times.quantize_s);
+      pipeline::quantize_layers(reader, plan, config, two_pass, run, report_on_error, &times.quantize_s);
 
   // ---- time-aware parameters and the phases, layers in parallel ------------------------------------------------
   const auto t_ta0 = pipeline::Clock::now();
-  pipeline::run_time_aware(layers, calib, config, at);
+  pipeline::run_time_aware(layers, calib, config, run);
   times.time_aware_s = pipeline::since(t_ta0);
 
   // ---- write ---------------------------------------------------------------------------------------------------
-  at.enter(RunStage::write, total_tensors, total_bytes);
-  const pipeline::WriteTimes wt = pipeline::write_model(w, reader, plan, layers, config, two_pass, at);
+  run.enter(RunStage::write, total_tensors, total_bytes);
+  const pipeline::WriteTimes wt = pipeline::write_model(w, reader, plan, layers, config, two_pass, run);
   times.write_s = wt.write_s;
   times.commit_s = wt.commit_s;
 
