@@ -70,10 +70,8 @@ std::vector<TimeGroupParam> smooth_boundaries(const std::vector<TimeGroupParam>&
                                               Interpolation method);
 
 // ------------------------------------------------------------------------------------------------------------
-// Phase 3 — β schedules, transitions, losses (reference)
+// Phase 3 — transitions and losses (reference), over the β schedule of arrowquant/timegroups.hpp
 // ------------------------------------------------------------------------------------------------------------
-// linear needs T >= 2; beta_start/beta_end finite in [0, 1] with beta_start <= beta_end (cosine ignores them).
-std::vector<float> beta_schedule(BetaScheduleKind kind, uint64_t num_timesteps, float beta_start, float beta_end);
 
 struct Transition {
   float mean = 0, std = 0;

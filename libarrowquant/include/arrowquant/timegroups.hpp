@@ -16,6 +16,11 @@ std::vector<uint64_t> group_timesteps(uint64_t num_timesteps, uint64_t num_group
 // Activation-quantizer granularity metadata of the reference: 256 for g < floor(E/2), else 64.
 uint32_t reference_group_size(uint64_t group, uint64_t num_groups);
 
+// The β schedule of the forward diffusion process (reference, conformance README §5.5): data-free calibration
+// simulates it, Phase 3's transitions follow it. linear needs T >= 2; beta_start/beta_end finite in [0, 1] with
+// beta_start <= beta_end (cosine ignores them).
+std::vector<float> beta_schedule(BetaScheduleKind kind, uint64_t num_timesteps, float beta_start, float beta_end);
+
 // Per-timestep statistics of one layer's input activations, optionally with recorded samples.
 struct CalibrationStats {
   std::vector<float> min, max, mean, std;          // one entry per timestep

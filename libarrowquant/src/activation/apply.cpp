@@ -5,7 +5,7 @@
 #include "arrowquant/activation.hpp"
 #include "arrowquant/error.hpp"
 #include "kernels/activation_kernels.hpp"
-#include "timegroups/fmt.hpp"
+#include "common/fmt.hpp"
 
 namespace aq {
 namespace {

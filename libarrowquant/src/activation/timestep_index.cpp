@@ -6,7 +6,7 @@
 
 #include "arrowquant/activation.hpp"
 #include "arrowquant/error.hpp"
-#include "timegroups/fmt.hpp"
+#include "common/fmt.hpp"
 
 namespace aq {
 namespace {

@@ -1,6 +1,5 @@
 // The streaming, crash-safe safetensors writer (contract in arrowquant/safetensors.hpp, docs/format.md).
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,16 +9,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
-#include <random>
+#include <optional>
 #include <string>
 
 #include <boost/json.hpp>
 
 #include "arrowquant/json_util.hpp"
 #include "arrowquant/safetensors.hpp"
-#include "io/locked_temporary.hpp"
+#include "io/atomic_output.hpp"
 #include "io/posix_file.hpp"
-#include "io/stale_temporaries.hpp"
 
 namespace aq::st {
 namespace {
@@ -101,10 +99,8 @@ struct Writer::Impl {
   std::map<std::string, Slot> slots;
   std::vector<Shard> shards;
   bool sharded = false;
-  std::string tmp_root;  // the temporary file (single) or directory (sharded)
-  bool reserved = false;
-  io::LockedTemporary reservation;  // created by reserve(); becomes the single file, or is dropped for a directory
-  int lock_fd = -1;                 // holds the flock on tmp_root until it is renamed or removed
+  std::string tmp_root;              // the temporary file (single) or directory (sharded)
+  std::optional<io::AtomicOutput> out;  // created by reserve(): the temporary, its lock, the rename into place
   std::vector<std::string> notes;
   State state = State::declaring;
   std::mutex mu;
@@ -207,19 +203,9 @@ struct Writer::Impl {
   void abort() noexcept {
     if (state == State::committed || state == State::aborted) return;
     close_all();
-    if (!tmp_root.empty()) io::remove_tree(tmp_root);
+    if (out) out->abort();
     tmp_root.clear();
-    drop_reservation();
-    if (lock_fd >= 0) ::close(lock_fd);  // after the removal: nobody sees our temporary unlocked
-    lock_fd = -1;
     state = State::aborted;
-  }
-
-  void drop_reservation() noexcept {
-    if (reservation.fd < 0) return;
-    ::unlink(reservation.path.c_str());
-    ::close(reservation.fd);
-    reservation.fd = -1;
   }
 };
 
@@ -277,20 +263,9 @@ void Writer::declare(const std::string& name, DType dtype, const std::vector<uin
 void Writer::reserve() {
   Impl& w = *impl_;
   w.require(State::declaring, "reserve");
-  if (w.reserved) return;
-  w.notes = io::recover_stale_temporaries(w.path);
-  const io::PathKind existing = io::path_kind(w.path);
-  if (existing != io::PathKind::missing && !w.opt.overwrite) {
-    std::string why = w.path + ": output already exists (overwrite not requested)";
-    for (const auto& n : w.notes) why += "; " + n;
-    fail(Status::invalid_argument, why);
-  }
-  const std::string parent = io::parent_dir(w.path);
-  const io::PathKind pk = io::path_kind(parent);
-  if (pk == io::PathKind::missing) fail(Status::io, w.path + ": parent directory " + parent + " does not exist");
-  if (pk != io::PathKind::directory) fail(Status::io, w.path + ": parent " + parent + " is not a directory");
-  w.reservation = io::create_locked_temporary(parent, io::base_name(w.path), false, w.path);
-  w.reserved = true;
+  if (w.out) return;
+  w.out.emplace(w.path, w.opt.overwrite);
+  w.notes = w.out->notes();
 }
 
 const std::vector<std::string>& Writer::notes() const { return impl_->notes; }
@@ -320,8 +295,7 @@ void Writer::begin() {
     fail(Status::invalid_argument, w.path + ": __metadata__: " + std::to_string(md_entries) +
                                        " entries exceed the cap of " + std::to_string(kMaxMetadataEntries));
 
-  if (!w.reserved) reserve();
-  const std::string parent = io::parent_dir(w.path);
+  if (!w.out) reserve();
 
   // Layout: name order; greedy shards.
   uint64_t total = 0;
@@ -344,17 +318,11 @@ void Writer::begin() {
 
   const std::string base = io::base_name(w.path);
   if (w.sharded) {
-    const io::LockedTemporary dir = io::create_locked_temporary(parent, base, true, w.path);
-    w.tmp_root = dir.path;
-    w.lock_fd = dir.fd;
-    w.drop_reservation();
+    w.out->become_directory();
   } else {
-    // The reserved file becomes the output; a duplicate descriptor keeps its lock after the data fd is closed.
-    w.tmp_root = w.reservation.path;
-    w.shards[0].fd = w.reservation.fd;
-    w.reservation.fd = -1;
-    w.lock_fd = ::dup(w.shards[0].fd);
+    w.shards[0].fd = w.out->take_file_fd();  // the reserved file becomes the output
   }
+  w.tmp_root = w.out->temp_path();
   w.state = State::writing;
 
 #ifdef AQ_FAULT_INJECTION
@@ -468,33 +436,16 @@ void Writer::commit() {
       if (::close(fd) != 0)
         fail(Status::io, w.path + ": close of " + sh.tmp_path + " failed: " + io::errno_text(errno));
     }
-    if (w.sharded) io::fsync_dir(w.tmp_root);
-
-    const std::string parent = io::parent_dir(w.path);
-    const io::PathKind existing = io::path_kind(w.path);
-    if (existing != io::PathKind::missing && !w.opt.overwrite)
-      fail(Status::invalid_argument, w.path + ": output already exists (overwrite not requested)");
-    std::string old_aside;
-    if (existing == io::PathKind::directory || (existing != io::PathKind::missing && w.sharded)) {
-      // rename() cannot replace a directory (or a file by a directory): move the old one aside under a
-      // recognisable temporary name, put the new one in place, then delete the old one.
-      old_aside = io::join(parent, "." + io::base_name(w.path) + kTempMarker + "old-" + io::temp_suffix());
-      if (::rename(w.path.c_str(), old_aside.c_str()) != 0)
-        fail(Status::io, w.path + ": cannot move the existing output aside: " + io::errno_text(errno));
-    }
-    if (::rename(w.tmp_root.c_str(), w.path.c_str()) != 0) {
-      const int e = errno;
-      if (!old_aside.empty()) ::rename(old_aside.c_str(), w.path.c_str());
-      fail(Status::io, w.path + ": cannot rename " + w.tmp_root + " into place: " + io::errno_text(e));
-    }
+    w.out->publish();
     w.tmp_root.clear();
     w.state = State::committed;
-    if (w.lock_fd >= 0) ::close(w.lock_fd);
-    w.lock_fd = -1;
-    if (!old_aside.empty()) io::remove_tree(old_aside);
-    io::fsync_dir(parent);
   } catch (...) {
-    if (w.state != State::committed) w.abort();
+    if (w.out && w.out->published()) {  // in place; the directory fsync failed
+      w.tmp_root.clear();
+      w.state = State::committed;
+    } else if (w.state != State::committed) {
+      w.abort();
+    }
     throw;
   }
   // Shard paths now live under the final name.

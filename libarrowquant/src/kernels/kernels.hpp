@@ -1,8 +1,8 @@
 // The kernels of the weight quantizer. Each exists as a Highway kernel compiled for every target
 // (affine.cpp + affine-inl.h) and as a plain scalar reference (affine_reference.cpp) that tests compare against
 // bit for bit. The per-row driver (row_driver-inl.h) is compiled into both, so a whole row - min/max,
-// parameters, codes, packing, statistics - runs inside one target with its primitives inlined; the tensor
-// quantizer (quantize_tensor.cpp) only splits rows into blocks and merges their statistics.
+// parameters, codes, packing, statistics - runs inside one target with its primitives inlined; the host side
+// (row_driver.cpp) only splits rows into blocks and merges their statistics.
 //
 // Decisions may be taken in vectors: every target and the reference perform the same IEEE operations, per lane,
 // in the same order (the build has -ffp-contract=off), so a lane's result never depends on the vector width.

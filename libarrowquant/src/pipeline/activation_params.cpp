@@ -10,7 +10,7 @@
 #include "arrowquant/json_util.hpp"
 #include "arrowquant/pipeline.hpp"
 #include "arrowquant/safetensors.hpp"
-#include "timegroups/fmt.hpp"
+#include "common/fmt.hpp"
 
 namespace aq {
 

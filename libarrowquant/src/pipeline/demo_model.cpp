@@ -1,31 +1,24 @@
 // The synthetic demo model: a DiT-shaped diffusion transformer (hidden 384, 12 blocks, about 30 M parameters)
 // with heavy-tailed (Laplace) weights and a few outlier input channels per matrix, as real checkpoints have.
-// Clearly labelled synthetic in its metadata. Deterministic in the seed (our own generator).
+// Clearly labelled synthetic in its metadata. Deterministic in the seed (the library's splitmix64, common/rng.hpp).
 #include <cmath>
 #include <cstring>
 
 #include "arrowquant/fp16.hpp"
 #include "arrowquant/pipeline.hpp"
 #include "arrowquant/safetensors.hpp"
+#include "common/rng.hpp"
 
 namespace aq {
 namespace {
 
-struct Gen {
-  uint64_t s;
-  uint64_t next() {  // splitmix64
-    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return (static_cast<double>(next() >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
-  double laplace() {  // unit variance
-    const double u = uniform() - 0.5;
-    const double m = -std::log(1.0 - 2.0 * std::fabs(u)) / std::sqrt(2.0);
-    return u < 0 ? -m : m;
-  }
-};
+// Unit-variance Laplace by inversion. The scale is applied as a division by sqrt(2), not as Rng::laplace's
+// multiplication by 1/sqrt(2): the two round differently, and the demo model's bytes are pinned.
+double laplace(detail::SplitMix64& g) {
+  const double u = g.uniform() - 0.5;
+  const double m = -std::log(1.0 - 2.0 * std::fabs(u)) / std::sqrt(2.0);
+  return u < 0 ? -m : m;
+}
 
 struct Spec {
   std::string name;
@@ -74,7 +67,7 @@ void write_demo_model(const std::string& path, uint64_t seed) {
   w.set_metadata("seed", std::to_string(seed));
   for (const auto& s : specs) w.declare(s.name, s.bf16 ? st::DType::BF16 : st::DType::F32, s.shape);
   w.begin();
-  Gen g{seed * 0x2545F4914F6CDD1Dull + 12345};
+  detail::SplitMix64 g(seed * 0x2545F4914F6CDD1Dull + 12345);
   for (const auto& s : specs) {
     uint64_t n = 1;
     for (uint64_t d : s.shape) n *= d;
@@ -87,14 +80,14 @@ void write_demo_model(const std::string& path, uint64_t seed) {
       std::vector<uint16_t> out(n);
       for (uint64_t r = 0; r < rows; ++r)
         for (uint64_t c = 0; c < cols; ++c)
-          out[r * cols + c] = f32_to_bf16(static_cast<float>(std * col_gain[c] * g.laplace()));
+          out[r * cols + c] = f32_to_bf16(static_cast<float>(std * col_gain[c] * laplace(g)));
       w.write(s.name, out.data(), n * 2);
     } else {
       std::vector<float> out(n);
       for (uint64_t i = 0; i < n; ++i)
-        out[i] = s.kind == Spec::ones ? static_cast<float>(1.0 + 0.05 * g.laplace())
-                 : s.kind == Spec::small ? static_cast<float>(0.02 * g.laplace())
-                                         : static_cast<float>(0.01 * g.laplace());
+        out[i] = s.kind == Spec::ones ? static_cast<float>(1.0 + 0.05 * laplace(g))
+                 : s.kind == Spec::small ? static_cast<float>(0.02 * laplace(g))
+                                         : static_cast<float>(0.01 * laplace(g));
       w.write(s.name, out.data(), n * 4);
     }
   }

@@ -10,7 +10,7 @@
 #include "arrowquant/error.hpp"
 #include "arrowquant/quantize.hpp"
 #include "arrowquant/thermo.hpp"
-#include "timegroups/rng.hpp"
+#include "common/rng.hpp"
 
 namespace aq::report::detail {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "arrowquant/error.hpp"
 #include "arrowquant/thermo.hpp"
-#include "timegroups/fmt.hpp"
+#include "common/fmt.hpp"
 
 namespace aq {
 

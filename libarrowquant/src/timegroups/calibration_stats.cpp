@@ -4,7 +4,7 @@
 
 #include "arrowquant/error.hpp"
 #include "arrowquant/timegroups.hpp"
-#include "timegroups/fmt.hpp"
+#include "common/fmt.hpp"
 
 namespace aq {
 

@@ -13,9 +13,8 @@
 #include <string>
 
 #include "arrowquant/error.hpp"
-#include "arrowquant/thermo.hpp"
 #include "arrowquant/timegroups.hpp"
-#include "timegroups/rng.hpp"
+#include "common/rng.hpp"
 
 namespace aq {
 

@@ -7,7 +7,7 @@
 
 #include "arrowquant/error.hpp"
 #include "arrowquant/timegroups.hpp"
-#include "timegroups/rng.hpp"
+#include "common/rng.hpp"
 
 namespace aq {
 

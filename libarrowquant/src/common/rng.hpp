@@ -1,5 +1,6 @@
-// Our own deterministic random numbers for calibration data (docs/design.md §7): xoshiro256** seeded through
-// splitmix64, uniform doubles from the top 53 bits, normals by Marsaglia's polar method and Laplace variates by
+// The library's one source of deterministic random numbers (docs/design.md §7): xoshiro256** seeded through
+// splitmix64 for calibration data, and the splitmix64 sequence itself for the demo model; uniform doubles from the
+// top 53 bits, normals by Marsaglia's polar method and Laplace variates by
 // inversion. The sequence depends only on the seed and on libm's log/sqrt (never on std::*_distribution, whose
 // output differs between standard libraries).
 #pragma once
@@ -23,6 +24,20 @@ inline uint64_t mix_seed(uint64_t a, uint64_t b) {
   return splitmix64(s);
 }
 
+// Uniform in the open interval (0, 1) from the top 53 bits: never 0, so log() is always finite.
+inline double open_unit_interval(uint64_t bits) { return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53; }
+
+// The splitmix64 sequence as a generator (cheap, one word of state): the synthetic demo model's weights.
+class SplitMix64 {
+ public:
+  explicit SplitMix64(uint64_t seed) : state_(seed) {}
+  uint64_t next() { return splitmix64(state_); }
+  double uniform() { return open_unit_interval(next()); }
+
+ private:
+  uint64_t state_;
+};
+
 class Rng {
  public:
   explicit Rng(uint64_t seed) {
@@ -42,8 +57,7 @@ class Rng {
     return result;
   }
 
-  // Uniform in the open interval (0, 1): never 0, so log() is always finite.
-  double uniform() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
+  double uniform() { return open_unit_interval(next()); }
 
   // Standard normal (Marsaglia polar method; the second variate of each pair is kept for the next call).
   double normal() {

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "arrowquant/error.hpp"
-#include "arrowquant/thermo.hpp"
-#include "timegroups/fmt.hpp"
+#include "arrowquant/timegroups.hpp"
+#include "common/fmt.hpp"
 
 namespace aq {
 

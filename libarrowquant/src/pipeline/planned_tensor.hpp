@@ -1,0 +1,28 @@
+// A planned tensor's weights as the quantizer reads them, and the one call that quantizes them (used by the size
+// plan, the quantize stage with its fallback, and the second pass of a streaming write).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "arrowquant/quantize.hpp"
+#include "arrowquant/safetensors.hpp"
+#include "pipeline/layer_plan.hpp"
+
+namespace aq::pipeline {
+
+// The tensor's bytes in the mapping, or an aligned copy when the mapping is not aligned for the element type.
+class TensorWeights {
+ public:
+  TensorWeights(const st::Reader& reader, const st::TensorInfo& tensor);
+  const void* data() const { return data_; }
+
+ private:
+  std::vector<uint8_t> copy_;
+  const uint8_t* data_;
+};
+
+// The planned tensor (p.rows x p.cols) quantized with `spec`; errors propagate unchanged.
+QuantizedTensor quantize_planned(const TensorWeights& weights, const LayerPlan& p, const QuantSpec& spec,
+                                 int num_threads);
+
+}  // namespace aq::pipeline

@@ -1,0 +1,95 @@
+#include "pipeline/quantize_stage.hpp"
+
+#include <boost/json.hpp>
+
+#include "arrowquant/error.hpp"
+#include "arrowquant/json_util.hpp"
+#include "pipeline/planned_tensor.hpp"
+#include "pipeline/test_pause.hpp"
+
+namespace aq::pipeline {
+
+namespace {
+
+// What ran before a fail_fast failure, so that callers (and bindings) can show it with the error.
+std::string partial_report(const std::vector<QuantizedLayer>& done_layers, const std::string& failed, int bits,
+                           double cosine, double min_accuracy) {
+  boost::json::object rep;
+  rep["status"] = "AQ_ERR_QUALITY";
+  rep["failed_layer"] = failed;
+  rep["failed_bits"] = bits;
+  rep["failed_cosine"] = cosine;
+  rep["min_accuracy"] = min_accuracy;
+  boost::json::array done;
+  for (const auto& o : done_layers)
+    done.push_back(boost::json::object{{"name", o.plan.tensor->name}, {"bits", o.bits_chosen},
+                                       {"cosine", o.q.stats.cosine()}});
+  rep["layers"] = std::move(done);
+  return json::to_text_pretty(rep);
+}
+
+// Drops the codes and parameters, keeping the decisions (spec, storage) and statistics.
+void keep_decisions_only(QuantizedTensor& q) {
+  std::vector<uint8_t>().swap(q.codes);
+  std::vector<float>().swap(q.scales);
+  std::vector<float>().swap(q.offsets);
+  std::vector<uint16_t>().swap(q.super_params);
+  std::vector<uint8_t>().swap(q.sub_params);
+}
+
+}  // namespace
+
+std::vector<QuantizedLayer> quantize_layers(const st::Reader& reader, const std::vector<LayerPlan>& plan,
+                                            const PipelineConfig& config, bool two_pass, RunProgress& progress,
+                                            std::string* report_on_error, double* seconds) {
+  std::vector<QuantizedLayer> outs;
+  double t_quant = 0;
+  for (const auto& p : plan) {
+    if (!p.quantize) {
+      progress.item_done(p.tensor->name, p.tensor->nbytes);
+      continue;
+    }
+    const auto t0 = Clock::now();
+    const st::TensorInfo& t = *p.tensor;
+    QuantizedLayer l;
+    l.plan = p;
+    {
+      const TensorWeights weights(reader, t);
+      int bits = p.bits;
+      while (true) {
+        QuantSpec spec{bits, config.group_size, config.mode, ParamFormat::automatic};
+        try {
+          l.q = quantize_planned(weights, p, spec, config.num_threads);
+        } catch (const Error& e) {
+          fail(e.status(), "tensor " + t.name + ": " + e.what());
+        }
+        if (l.q.stats.cosine() >= config.min_accuracy) break;
+        if (config.fail_fast) {
+          if (report_on_error)
+            *report_on_error = partial_report(outs, t.name, bits, l.q.stats.cosine(), config.min_accuracy);
+          fail(Status::quality, "tensor " + t.name + ": cosine similarity " + json::number_text(l.q.stats.cosine()) +
+                                    " at " + std::to_string(bits) + " bits is below min_accuracy " +
+                                    json::number_text(config.min_accuracy) + " (fail_fast: no fallback)");
+        }
+        if (bits == 8) {
+          l.below_min_accuracy = true;
+          break;
+        }
+        l.fallback.push_back(bits);
+        bits = bits == 2 ? 4 : 8;
+      }
+      l.bits_chosen = bits;
+    }
+    if (two_pass) keep_decisions_only(l.q);
+    reader.release(t);
+    l.quantize_s = since(t0);
+    t_quant += l.quantize_s;
+    outs.push_back(std::move(l));
+    progress.item_done(t.name, t.nbytes);
+    pause_for_test("quantize", progress.cancel_check());
+  }
+  *seconds = t_quant;
+  return outs;
+}
+
+}  // namespace aq::pipeline

@@ -1,0 +1,93 @@
+#include "pipeline/write_stage.hpp"
+
+#include <string>
+
+#include "arrowquant/json_util.hpp"
+#include "pipeline/model_format.hpp"
+#include "pipeline/planned_tensor.hpp"
+#include "pipeline/test_pause.hpp"
+
+namespace aq::pipeline {
+
+namespace {
+
+// NAME.tg_params rows (start, end, scale, zero_point) of a layer with time-aware parameters, else empty.
+std::vector<float> tg_table(const QuantizedLayer& l) {
+  std::vector<float> buf;
+  if (!l.time_aware) return buf;
+  for (const auto& gp : l.time_aware->params) {
+    buf.push_back(static_cast<float>(gp.start));
+    buf.push_back(static_cast<float>(gp.end));
+    buf.push_back(gp.scale);
+    buf.push_back(gp.zero_point);
+  }
+  return buf;
+}
+
+}  // namespace
+
+WriteTimes write_model(st::Writer& w, const st::Reader& reader, const std::vector<LayerPlan>& plan,
+                       std::vector<QuantizedLayer>& layers, const PipelineConfig& config, bool two_pass,
+                       RunProgress& progress) {
+  WriteTimes times;
+  const auto t_w0 = Clock::now();
+  w.set_metadata(st::kFormatKey, st::kFormatVersion);
+  w.set_metadata(st::kVersionKey, std::to_string(AQ_VERSION_MAJOR) + "." + std::to_string(AQ_VERSION_MINOR) + "." +
+                                      std::to_string(AQ_VERSION_PATCH));
+  for (const auto& [k, v] : reader.metadata())
+    if (k != st::kFormatKey && k != st::kVersionKey) w.set_metadata(k, v);
+
+  // Declare every tensor (quantized layers as their parts), then write them in plan order.
+  std::size_t oi = 0;
+  std::vector<std::vector<float>> tg_buffers(layers.size());
+  for (const auto& p : plan) {
+    const st::TensorInfo& t = *p.tensor;
+    if (!p.quantize) {
+      w.declare(t.name, t.dtype, t.shape);
+      continue;
+    }
+    QuantizedLayer& l = layers[oi];
+    tg_buffers[oi] = tg_table(l);
+    declare_quantized(w, t.name, l.q, l.time_aware ? &tg_buffers[oi] : nullptr);
+    // Attached to the shard holding NAME.qweight (the writer puts tensor metadata only into that shard).
+    w.set_tensor_metadata(t.name + ".qweight", tensor_metadata_key(t.name),
+                          json::to_text(tensor_meta(l, t.shape, st::dtype_name(t.dtype))));
+    ++oi;
+  }
+  w.begin();
+  oi = 0;
+  bool paused = false;
+  for (const auto& p : plan) {
+    if (!paused && w.bytes_written() > 0) {  // the temporary holds data: the point a signal test wants
+      pause_for_test("write", progress.cancel_check());
+      paused = true;
+      progress.check_cancel();
+    }
+    const st::TensorInfo& t = *p.tensor;
+    if (!p.quantize) {
+      if (t.nbytes) w.write(t.name, reader.data(t), t.nbytes);
+      reader.release(t);
+      progress.item_done(t.name, t.nbytes);
+      continue;
+    }
+    QuantizedLayer& l = layers[oi];
+    const std::vector<float>* tg = l.time_aware ? &tg_buffers[oi] : nullptr;
+    if (two_pass) {
+      const QuantizedTensor again = quantize_planned(TensorWeights(reader, t), p, l.q.spec, config.num_threads);
+      write_quantized(w, t.name, again, tg);
+      reader.release(t);
+    } else {
+      write_quantized(w, t.name, l.q, tg);
+      std::vector<uint8_t>().swap(l.q.codes);  // written: release early
+    }
+    ++oi;
+    progress.item_done(t.name, t.nbytes);
+  }
+  const auto t_c0 = Clock::now();
+  w.commit();
+  times.commit_s = since(t_c0);
+  times.write_s = since(t_w0);
+  return times;
+}
+
+}  // namespace aq::pipeline

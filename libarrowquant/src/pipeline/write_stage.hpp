@@ -1,0 +1,25 @@
+// The write stage: the quantized model through the crash-safe writer (reserved before the quantize stage), each
+// quantized layer as its parts (model_format.hpp) with its description in the metadata, kept tensors as they are.
+#pragma once
+#include <vector>
+
+#include "arrowquant/pipeline.hpp"
+#include "arrowquant/safetensors.hpp"
+#include "pipeline/layer_plan.hpp"
+#include "pipeline/quantized_layer.hpp"
+#include "pipeline/run_progress.hpp"
+
+namespace aq::pipeline {
+
+struct WriteTimes {
+  double write_s = 0;   // the whole stage
+  double commit_s = 0;  // fsync of the file(s), rename, fsync of the directory
+};
+
+// A two-pass (streaming) run quantizes each layer again here, with the spec its first pass decided. Releases
+// each layer's codes once written.
+WriteTimes write_model(st::Writer& w, const st::Reader& reader, const std::vector<LayerPlan>& plan,
+                       std::vector<QuantizedLayer>& layers, const PipelineConfig& config, bool two_pass,
+                       RunProgress& progress);
+
+}  // namespace aq::pipeline
