@@ -2,6 +2,7 @@
 #define BOOST_TEST_MODULE layer_entry
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <cstring>
 
 #include "arrowquant.h"
@@ -118,7 +119,18 @@ BOOST_AUTO_TEST_CASE(c_abi_layer_result_exposes_stages_reports_losses_and_timing
   uint64_t iterations = 0;
   int converged = -1;
   BOOST_TEST(aq_optimization_result(opt, &initial, &final_loss, &iterations, &converged) == AQ_OK);
-  BOOST_TEST(final_loss <= initial);
+  // The chain solver (the default) minimises its own objective under the constraints, not the reported total
+  // loss (docs/time-aware.md), so what it promises is the constraints: met, and said so.
+  BOOST_TEST(std::isfinite(initial));
+  BOOST_TEST(std::isfinite(final_loss));
+  BOOST_TEST(converged == 1);
+  const aq_markov_report* optimized = nullptr;
+  BOOST_TEST_REQUIRE(aq_layer_result_stage_report(r, AQ_STAGE_OPTIMIZED, &optimized) == AQ_OK);
+  BOOST_TEST(aq_markov_report_violation_count(optimized) == 0u);
+  float score = 0.0f;
+  int valid = 0;
+  BOOST_TEST(aq_markov_report_result(optimized, &valid, &score, nullptr) == AQ_OK);
+  BOOST_TEST(score >= 0.9f);
   const float* hist = nullptr;
   uint64_t nh = 0;
   BOOST_TEST(aq_optimization_loss_history(opt, &hist, &nh) == AQ_OK);
