@@ -1,6 +1,7 @@
 // Phase 3 chain solver benchmark (not a test): time per layer on one thread, bisection included, at the
 // documented operating point G = 10, K = 64, 256 samples per group, for a calibration whose ranges jump between
-// groups (so the score target binds and the multiplier is searched) and for one where they do not.
+// groups and for one where they do not; the table says how many solves each needed (22 when the score target
+// binds and the multiplier is searched).
 // The solver's work is per layer, not per weight; the memory read bandwidth of the same run is printed as the
 // reference the other benches use (the samples of a layer, 10 KB, are read K times: 640 KB per layer).
 //
