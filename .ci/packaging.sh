@@ -9,7 +9,7 @@
 # 3. installs them with dpkg -i, builds packaging/consumer against /usr with pkg-config and with
 #    find_package(arrowquant), runs both, and runs /usr/bin/arrowquant --help and --version;
 # 4. ALWAYS (trap EXIT, also after a failure or Ctrl-C) purges the packages again and checks that nothing is
-#    left behind: CI runs as root on a machine that later runs use.
+#    left behind: CI runs as root on a machine that later jobs use.
 # Environment: AQ_JOBS (parallel build jobs, default 2), AQ_LINTIAN_FAIL_ON (lintian --fail-on, default error,warning).
 set -euo pipefail
 
