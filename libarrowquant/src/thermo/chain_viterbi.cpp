@@ -1,8 +1,10 @@
 // Phase 3 chain solver: the dynamic programme along the time groups (Viterbi). Exact over the candidate grid
-// for the jump constraint and fixed weights; sequential, so the result does not depend on threads or SIMD.
+// for the jump constraint and fixed weights; sequential along the groups, and the per-boundary kernel gives the
+// same bits on every SIMD target (kernels/viterbi_step.hpp), so the result depends on neither threads nor SIMD.
 #include <cmath>
 #include <limits>
 
+#include "kernels/viterbi_step.hpp"
 #include "thermo/chain_solver.hpp"
 
 namespace aq::chain {
@@ -14,18 +16,6 @@ double coupling(const Candidates& c, size_t ia, size_t ib, double sw) {
   const double du = c.log_scale[ib] - c.log_scale[ia];
   const double dz = (static_cast<double>(c.zero_point[ib]) - static_cast<double>(c.zero_point[ia])) / 255.0;
   return sw * (du * du + dz * dz);
-}
-// The minimum of v[0..n) with NaN ignored (+inf when none is smaller). Four independent running minima so the
-// loop does not wait on one compare chain; the minimum of a set does not depend on the order it is taken in.
-double min_of(const double* v, size_t n) {
-  const double inf = std::numeric_limits<double>::infinity();
-  double m[4] = {inf, inf, inf, inf};
-  size_t a = 0;
-  for (; a + 4 <= n; a += 4)
-    for (size_t l = 0; l < 4; ++l) m[l] = v[a + l] < m[l] ? v[a + l] : m[l];
-  for (; a < n; ++a) m[0] = v[a] < m[0] ? v[a] : m[0];
-  const double x = m[1] < m[0] ? m[1] : m[0], y = m[3] < m[2] ? m[3] : m[2];
-  return y < x ? y : x;
 }
 }  // namespace
 
@@ -63,31 +53,25 @@ Path viterbi(const Candidates& c, const PairWeights& w, const PairTable* table) 
   std::vector<double> prev(c.unary.begin(), c.unary.begin() + K), cur(K);
   std::vector<uint32_t> back(G * K, 0);
   std::vector<double> val(K);
+  const kernels::ViterbiStepFn step = kernels::viterbi_step_simd();
   for (size_t g = 0; g + 1 < G; ++g) {
+    if (table) {
+      // An infeasible pair has jump +inf, which makes its value +inf or NaN (0 * inf), and neither wins,
+      // exactly like the skipped pairs of the other branch.
+      step(prev.data(), &table->jump[g * K * K], &table->coupling[g * K * K], w.multiplier,
+           &c.unary[(g + 1) * K], K, cur.data(), &back[(g + 1) * K], val.data());
+      prev.swap(cur);
+      continue;
+    }
     for (size_t b = 0; b < K; ++b) {
       double best = inf;
       uint32_t arg = 0;
-      if (table) {
-        // Two passes so the first vectorises: an infeasible pair has jump +inf, which makes its value +inf or
-        // NaN (0 * inf), and neither compares below `best`, exactly like the skipped pairs of the other branch.
-        const float* jump = &table->jump[g * K * K + b * K];
-        const double* cpl = &table->coupling[g * K * K + b * K];
-        const double m = w.multiplier;
-        for (size_t a = 0; a < K; ++a) val[a] = prev[a] + (m * static_cast<double>(jump[a]) + cpl[a]);
-        best = min_of(val.data(), K);
-        // The lowest index holding the minimum: what a strict `<` scan keeps (NaN and +inf never win).
-        if (best < inf) {
-          while (!(val[arg] == best)) ++arg;
-          best = val[arg];  // the scan's value, also for a signed zero
-        }
-      } else {
-        for (size_t a = 0; a < K; ++a) {
-          if (!(prev[a] < inf)) continue;
-          const double v = prev[a] + pair_cost(c, g, a, b, w);
-          if (v < best) {
-            best = v;
-            arg = static_cast<uint32_t>(a);
-          }
+      for (size_t a = 0; a < K; ++a) {
+        if (!(prev[a] < inf)) continue;
+        const double v = prev[a] + pair_cost(c, g, a, b, w);
+        if (v < best) {
+          best = v;
+          arg = static_cast<uint32_t>(a);
         }
       }
       cur[b] = best < inf ? best + c.unary[(g + 1) * K + b] : inf;
