@@ -392,6 +392,19 @@ BOOST_AUTO_TEST_CASE(the_relative_mse_term_is_one_at_the_per_group_optimum) {
   BOOST_TEST(sum_of_minima == 1.0, boost::test_tools::tolerance(1e-12));
 }
 
+BOOST_AUTO_TEST_CASE(groups_of_constant_samples_at_different_levels_still_get_a_feasible_sequence) {
+  // Each group alone is exactly representable (own squared error 0): the relative MSE has nothing to be relative
+  // to, and the solver must still end without a violation and at the target.
+  std::vector<std::vector<float>> samples;
+  for (float level : {0.0f, 4000.0f, -2500.0f, 30000.0f, 700.0f}) samples.push_back(std::vector<float>(64, level));
+  TimeAwareConfig c = chain_config(5);
+  std::vector<TimeGroupParam> init;
+  for (size_t g = 0; g < 5; ++g) init.push_back(TimeGroupParam{g * 10, (g + 1) * 10, 1e-6f, 0.0f, 10});
+  const OptimizationResult r = optimize_params_chain(init, samples, c.num_timesteps, c);
+  require_constraints_met(r.params, c);
+  BOOST_TEST(std::isfinite(r.final_loss));
+}
+
 BOOST_AUTO_TEST_CASE(entropy_of_sorted_values_equals_the_reference_entropy) {
   std::vector<float> v = samples_with_amplitudes({0.3f}, 2, 500)[0];
   for (float& x : v) x = fake_quantize(x, 0.01f, 10.0f, 15.0f);

@@ -21,8 +21,8 @@
 // Unary cost of a candidate of group g with samples x (sorted ascending) and x_hat = fake_quantize(x):
 //   sum (x - x_hat)^2 / D  +  markov_weight * KL(T_g(x) || T_g(x_hat)) / G  +  entropy_weight * (n_g / N) * (-H(x_hat))
 // N = all samples of the layer, T_g the transition at the group's mid timestep, H binned as entropy_regularization.
-// D = N (relative_mse false: the objective's MSE term split by group) or, by default (relative_mse), the layer's
-// unconstrained squared error: the sum over groups of the smallest squared error among the group's candidates,
+// D = N (relative_mse false: the objective's MSE term split by group; also when that error is 0) or, by default
+// (relative_mse), the layer's unconstrained squared error: the sum over groups of the smallest squared error among the group's candidates,
 // so the MSE term is 1 at the per-group optimum whatever the activations' units. Without it the MSE of a real
 // network's activations (1e-6 .. 1e-3) is negligible next to the entropy and coupling terms (0.01 .. 0.3 at
 // their default weights), which then choose the ranges alone; measured on the trained diffusion model.
@@ -224,10 +224,11 @@ Candidates build_candidates(const std::vector<TimeGroupParam>& incoming, const s
   }
   double d = static_cast<double>(total);
   if (opt.relative_mse) {
-    d = 0.0;
-    for (size_t g = 0; g < G; ++g) d += *std::min_element(c.sse.begin() + g * k, c.sse.begin() + (g + 1) * k);
-    // Every group exactly representable: any error then dominates (the smallest positive double keeps it finite).
-    if (!(d > 0.0)) d = std::numeric_limits<double>::min();
+    double best = 0.0;
+    for (size_t g = 0; g < G; ++g) best += *std::min_element(c.sse.begin() + g * k, c.sse.begin() + (g + 1) * k);
+    // Every group exactly representable (e.g. constant samples): there is no scale to be relative to, and a
+    // tiny divisor would overflow the other candidates' costs, so the sample count stays the divisor.
+    if (best > 0.0) d = best;
   }
   for (size_t i = 0; i < G * k; ++i) c.unary[i] = c.sse[i] / d + c.unary[i];
   return c;
