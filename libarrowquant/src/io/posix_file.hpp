@@ -1,5 +1,5 @@
-// Thin RAII wrappers over POSIX files: a read-only mapping for the reader, and the write side of the atomic
-// writer (retrying pwrite, fsync, directory fsync, rename, recursive removal of a temporary directory).
+// Thin wrappers over POSIX files: a read-only mapping for the reader, path queries, and what the atomic writer
+// (atomic_output.hpp) needs besides writing: directory fsync and removal of a temporary directory.
 #pragma once
 #include <cstdint>
 #include <string>
