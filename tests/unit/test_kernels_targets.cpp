@@ -32,6 +32,7 @@ std::vector<Case> cases() {
           if (f == aq::ParamFormat::hierarchical && bits == 8) continue;
           out.push_back({5, 300, bits, gs, m, f});   // 300: a short last group for every group size
           out.push_back({3, 1, bits, gs, m, f});     // one column
+          out.push_back({4, 1024, bits, gs, m, f});  // whole groups only (the rtn fast path's rows)
           if (f == aq::ParamFormat::hierarchical) out.push_back({8, 1100, bits, gs, m, f});  // runs of super-blocks
         }
   return out;

@@ -345,8 +345,11 @@ static HWY_INLINE void RowPack(const uint8_t* codes, uint64_t n, int bits, uint8
 }
 
 #include "kernels/super_params-inl.h"
+#include "kernels/rtn_flat-inl.h"
 #define AQ_ROW_SUPER_VECTOR
+#define AQ_ROW_RTN_FLAT
 #include "kernels/row_driver-inl.h"
+#undef AQ_ROW_RTN_FLAT
 #undef AQ_ROW_SUPER_VECTOR
 
 int QuantizeRow(const RowJob& j, uint64_t r, const float* x, uint8_t* codes_row, ErrorStats* stats) {

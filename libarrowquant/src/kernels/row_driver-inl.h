@@ -12,7 +12,9 @@
 //   void RowEncodeRun(x, n, G, eff*, inv*, maxq, codes, lanes, max_abs): G groups of n elements at x + g*n,
 //        statistics scale 1; the same as G calls of RowEncode
 //   void RowPack(codes, n, bits, out)
-//   and, if it defines AQ_ROW_SUPER_VECTOR, RowSuperChoose (super_params-inl.h) for the super-parameters                                             (detail::pack_codes)
+//   and, if it defines AQ_ROW_SUPER_VECTOR, RowSuperChoose (super_params-inl.h) for the super-parameters;
+//   if it defines AQ_ROW_RTN_FLAT, RowRtnLanesOk, RowScanGroups and RowEncodeRunRtn (rtn_flat-inl.h) for the
+//   rtn fast path with flat fp16 parameters (RowRtnFlat), which gives the same bits as the general path.
 // Included after <algorithm>, <cfloat>, <cmath>, <cstring>, arrowquant/fp16.hpp, kernels/kernels.hpp,
 // kernels/f16_round.hpp, kernels/quantize_impl.hpp and kernels/search.hpp.
 
@@ -197,12 +199,80 @@ static inline bool RowStoreHier(const RowParams* p, int ng, std::size_t B, int s
 constexpr uint64_t kRowSliceGroups = 512;
 
 // Groups [g_begin, g_end) of row r (g_begin a multiple of the chunk: one flat group or one super-block).
+#ifdef AQ_ROW_RTN_FLAT
+// The rtn fast path of a slice of whole groups of a multiple of 16 elements with fp16 parameters: one scan for
+// min/max and the energy, the parameters, then the codes and the other statistics. Returns false (nothing
+// written, lanes untouched) when a group needs the general path: a NaN/Inf, a range above the float limit, or
+// values above 2^60 (their statistics are scaled). Otherwise *flag is the row flag.
+//
+// The encode pass needs no clamp: offset = fp16 below mn <= w, so w - offset >= 0; scale = fp16 above
+// (mx - offset) / maxq, so (w - offset) * (1/scale) <= maxq * (1 + 3 * 2^-24) < maxq + 0.5, and rounding gives
+// at most maxq (scale 0 gives inv 0 and every code 0). The codes are those of the clamped general path.
+static inline bool RowRtnFlat(const RowJob& j, uint64_t r, const float* x, uint64_t g_begin, uint64_t g_end,
+                              uint8_t* codes_row, StatLanes& lanes, float& max_abs, int* flag) {
+  QuantizedTensor& q = *j.q;
+  const uint64_t gpr = q.groups_per_row;
+  const uint64_t gsize = q.group_len;
+  const std::size_t G = static_cast<std::size_t>(g_end - g_begin);
+  const float* xs = x + g_begin * gsize;
+  float gmin[kRowSliceGroups], gmax[kRowSliceGroups];
+  alignas(64) float energy[kVLanes];
+  std::memcpy(energy, lanes.energy, sizeof(energy));
+  if (!RowScanGroups(xs, static_cast<std::size_t>(gsize), G, gmin, gmax, energy)) return false;
+  for (std::size_t g = 0; g < G; ++g) {
+    const float mn = gmin[g], mx = gmax[g];
+    if (!(mn > -HUGE_VALF && mx < HUGE_VALF)) return false;
+    if (!(static_cast<double>(mx) - mn <= static_cast<double>(FLT_MAX))) return false;
+    if (std::max(std::fabs(mn), std::fabs(mx)) > 0x1p60f) return false;
+  }
+  const float fmaxq = static_cast<float>(j.maxq);
+  RowParams eff[kRowSliceGroups];
+  float inv[kRowSliceGroups];
+  for (std::size_t g = 0; g < G; ++g) {
+    if (!RowStoreFlat(RowParams{(gmax[g] - gmin[g]) / fmaxq, gmin[g]}, gmin[g], gmax[g], j.maxq, Mode::rtn, false,
+                      &eff[g])) {
+      *flag = kRowNeedF32;
+      return true;
+    }
+  }
+  for (std::size_t g = 0; g < G; ++g) {
+    q.scales[r * gpr + g_begin + g] = eff[g].scale;
+    q.offsets[r * gpr + g_begin + g] = eff[g].offset;
+    inv[g] = RowSafeInv(eff[g].scale);
+  }
+  std::memcpy(lanes.energy, energy, sizeof(energy));
+  RowEncodeRunRtn(xs, static_cast<std::size_t>(gsize), G, eff, inv, codes_row + g_begin * gsize, &lanes, &max_abs);
+  *flag = kRowOk;
+  return true;
+}
+#endif
+
 static inline int RowSlice(const RowJob& j, uint64_t r, const float* x, uint64_t g_begin, uint64_t g_end,
                            uint8_t* codes_row, StatLanes& lanes, ErrorStats& row, float& max_abs) {
   QuantizedTensor& q = *j.q;
   const uint64_t gpr = q.groups_per_row;
   const uint64_t gsize = q.group_len;
   const uint64_t ng_all = g_end - g_begin;
+#ifdef AQ_ROW_RTN_FLAT
+  if (j.mode == Mode::rtn && j.format != ParamFormat::hierarchical && !j.params_f32 && gsize % kVLanes == 0 &&
+      RowRtnLanesOk()) {
+    // Whole groups take the fast path, a short last group the general one after them (the same operations in
+    // the same order as one general pass). That group is checked first, so a NaN in it is reported as before.
+    const uint64_t g_fast_end = g_end * gsize > j.cols ? g_end - 1 : g_end;
+    bool tail_ok = true;
+    if (g_fast_end < g_end) {
+      const uint64_t begin = g_fast_end * gsize;
+      float mn, mx;
+      tail_ok = RowMinMax(x + begin, static_cast<std::size_t>(j.cols - begin), &mn, &mx) &&
+                static_cast<double>(mx) - mn <= static_cast<double>(FLT_MAX);
+    }
+    int flag = kRowOk;
+    if (g_fast_end > g_begin && tail_ok && RowRtnFlat(j, r, x, g_begin, g_fast_end, codes_row, lanes, max_abs, &flag)) {
+      if (flag != kRowOk || g_fast_end == g_end) return flag;
+      return RowSlice(j, r, x, g_fast_end, g_end, codes_row, lanes, row, max_abs);
+    }
+  }
+#endif
   float gmin[kRowSliceGroups], gmax[kRowSliceGroups];
   RowParams raw[kRowSliceGroups];
   // 1. min/max of every group.
