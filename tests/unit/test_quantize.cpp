@@ -315,3 +315,32 @@ BOOST_AUTO_TEST_CASE(outputs_are_byte_identical_to_the_0_1_0_release) {
   }
   BOOST_TEST(h == 0x4894437537da601full);
 }
+
+BOOST_AUTO_TEST_CASE(quantize_into_reuses_buffers_and_equals_quantize) {
+  // A tensor whose first group needs f32 parameters (values beyond fp16) after ordinary ones, so the reused
+  // buffers go through the fallback; then smaller and larger shapes and a hierarchical spec into the same q.
+  std::vector<float> big = aqtest::gaussian(64 * 512, 0.02, 5);
+  std::vector<float> huge = big;
+  huge[3] = 1e6f;
+  const aq::QuantSpec specs[] = {{4, 128, aq::Mode::rtn, aq::ParamFormat::flat},
+                                 {2, 256, aq::Mode::search, aq::ParamFormat::hierarchical},
+                                 {8, 64, aq::Mode::rtn, aq::ParamFormat::automatic}};
+  aq::QuantizedTensor q;
+  for (const aq::QuantSpec& spec : specs) {
+    for (const auto& shape : {std::pair<uint64_t, uint64_t>{64, 512}, {8, 256}, {64, 512}}) {
+      for (const std::vector<float>* x : {&big, &huge}) {
+        aq::quantize_into(q, x->data(), aq::DType::f32, shape.first, shape.second, spec, 2);
+        const aq::QuantizedTensor want = aq::quantize(x->data(), aq::DType::f32, shape.first, shape.second, spec, 1);
+        BOOST_TEST(q.codes == want.codes);
+        BOOST_TEST(q.scales == want.scales);
+        BOOST_TEST(q.offsets == want.offsets);
+        BOOST_TEST(q.super_params == want.super_params);
+        BOOST_TEST(q.sub_params == want.sub_params);
+        BOOST_TEST(q.params_f32 == want.params_f32);
+        BOOST_TEST(static_cast<int>(q.spec.format) == static_cast<int>(want.spec.format));
+        BOOST_TEST(std::memcmp(&q.stats, &want.stats, sizeof(q.stats)) == 0);
+      }
+    }
+  }
+  BOOST_TEST(q.params_f32);  // the last call took the f32 fallback
+}

@@ -83,6 +83,12 @@ uint64_t packed_row_bytes(uint64_t cols, int bits);
 QuantizedTensor quantize(const void* src, DType dtype, uint64_t rows, uint64_t cols, const QuantSpec& spec,
                          int num_threads = 0);
 
+// quantize() into q, reusing its buffers: repeated calls for tensors of one shape and spec allocate nothing and
+// touch no memory for the first time (fresh pages are slow to fault in virtual machines). The result is the
+// same as quantize()'s. If it throws, q holds no valid tensor.
+void quantize_into(QuantizedTensor& q, const void* src, DType dtype, uint64_t rows, uint64_t cols,
+                   const QuantSpec& spec, int num_threads = 0);
+
 // Dequantize into dst ([rows, cols] of dtype). F16/BF16 outputs are rounded to nearest even.
 void dequantize(const QuantizedTensor& q, DType dtype, void* dst, int num_threads = 0);
 

@@ -9,6 +9,8 @@ namespace aq::detail {
 
 QuantizedTensor quantize_with(const kernels::Table& k, const void* src, DType dtype, uint64_t rows, uint64_t cols,
                               const QuantSpec& spec, int num_threads);
+void quantize_into_with(const kernels::Table& k, QuantizedTensor& q, const void* src, DType dtype, uint64_t rows,
+                        uint64_t cols, const QuantSpec& spec, int num_threads);
 void dequantize_with(const kernels::Table& k, const QuantizedTensor& q, DType dtype, void* dst, int num_threads);
 
 }  // namespace aq::detail

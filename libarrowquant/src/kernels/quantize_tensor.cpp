@@ -1,6 +1,7 @@
 // The tensor quantizer: checks the input, then quantizes all rows (kernels/row_driver.hpp) with the requested
 // parameter storage, falling back to a wider storage when a group does not fit it.
 #include <atomic>
+#include <vector>
 #include <cmath>
 #include <string>
 
@@ -38,8 +39,19 @@ std::string first_non_finite(const void* src, DType dtype, uint64_t n) {
 
 namespace detail {
 
-QuantizedTensor quantize_with(const kernels::Table& k, const void* src, DType dtype, uint64_t rows, uint64_t cols,
-                              const QuantSpec& spec_in, int num_threads) {
+// A buffer of n elements reusing v's memory: no allocation, and no page touched for the first time, when a
+// previous call left enough capacity. The old contents stay: the row driver writes every element.
+template <class T>
+void reuse(std::vector<T>& v, uint64_t n) {
+  if (v.capacity() < n) {
+    std::vector<T>().swap(v);
+    v.reserve(n);
+  }
+  v.resize(n);
+}
+
+void quantize_into_with(const kernels::Table& k, QuantizedTensor& q, const void* src, DType dtype, uint64_t rows,
+                        uint64_t cols, const QuantSpec& spec_in, int num_threads) {
   if (!src) invalid("src is NULL");
   const int dt = static_cast<int>(dtype);
   if (dt < 0 || dt > 2) invalid("dtype must be F32 (0), F16 (1) or BF16 (2), got " + std::to_string(dt));
@@ -52,23 +64,29 @@ QuantizedTensor quantize_with(const kernels::Table& k, const void* src, DType dt
   // falls back to flat fp16, flat fp16 that cannot hold a group falls back to flat f32. (Requesting flat
   // directly takes the same path from its second step, so a re-run with the resolved format is identical.)
   std::atomic<int> flags{kFlagNone};
-  QuantizedTensor q;
   bool f32 = false;
   for (int round = 0; round < 3; ++round) {
-    q = QuantizedTensor{};
+    {
+      QuantizedTensor fresh;
+      fresh.codes = std::move(q.codes);
+      fresh.scales = std::move(q.scales);
+      fresh.offsets = std::move(q.offsets);
+      fresh.super_params = std::move(q.super_params);
+      fresh.sub_params = std::move(q.sub_params);
+      q = std::move(fresh);
+    }
     init_layout(q, rows, cols, spec);
     q.params_f32 = f32;
-    q.codes.assign(rows * q.row_bytes, 0);
-    q.scales.assign(rows * q.groups_per_row, 0.0f);
-    q.offsets.assign(rows * q.groups_per_row, 0.0f);
-    if (spec.format == ParamFormat::hierarchical) {
-      q.super_params.assign(rows * q.supers_per_row * 2, 0);
-      q.sub_params.assign(rows * q.supers_per_row * q.sub_bytes, 0);
-    }
+    reuse(q.codes, rows * q.row_bytes);
+    reuse(q.scales, rows * q.groups_per_row);
+    reuse(q.offsets, rows * q.groups_per_row);
+    const bool hier = spec.format == ParamFormat::hierarchical;
+    reuse(q.super_params, hier ? rows * q.supers_per_row * 2 : 0);
+    reuse(q.sub_params, hier ? rows * q.supers_per_row * q.sub_bytes : 0);
     flags.store(kFlagNone);
     RowsJob j{&k, src, dtype, rows, cols,
           kernels::RowJob{&q, cols, spec.bits, (1u << spec.bits) - 1u, spec.mode, spec.format, q.params_f32}, &flags};
-    if (quantize_rows(j, num_threads)) return q;
+    if (quantize_rows(j, num_threads)) return;
     const int f = flags.load();
     if (f & (kFlagNonFinite | kFlagRangeOverflow)) {
       // A block may stop at an overflowing group before it reaches a NaN: a bad weight anywhere wins.
@@ -88,11 +106,23 @@ QuantizedTensor quantize_with(const kernels::Table& k, const void* src, DType dt
   fail(Status::internal, "quantization did not converge to a parameter storage");
 }
 
+QuantizedTensor quantize_with(const kernels::Table& k, const void* src, DType dtype, uint64_t rows, uint64_t cols,
+                              const QuantSpec& spec, int num_threads) {
+  QuantizedTensor q;
+  quantize_into_with(k, q, src, dtype, rows, cols, spec, num_threads);
+  return q;
+}
+
 }  // namespace detail
 
 QuantizedTensor quantize(const void* src, DType dtype, uint64_t rows, uint64_t cols, const QuantSpec& spec,
                          int num_threads) {
   return detail::quantize_with(kernels::simd(), src, dtype, rows, cols, spec, num_threads);
+}
+
+void quantize_into(QuantizedTensor& q, const void* src, DType dtype, uint64_t rows, uint64_t cols,
+                   const QuantSpec& spec, int num_threads) {
+  detail::quantize_into_with(kernels::simd(), q, src, dtype, rows, cols, spec, num_threads);
 }
 
 const char* simd_target_name() { return kernels::simd_target(); }
