@@ -53,11 +53,12 @@ static HWY_INLINE void EncodeRunRtn(const float* HWY_RESTRICT x, size_t n, size_
                                     uint8_t* HWY_RESTRICT codes, StatLanes* HWY_RESTRICT lanes, float* max_abs) {
   using D = hn::ScalableTag<float>;
   const D d;
-  const hn::Rebind<int32_t, D> di;
+  const hn::Rebind<uint32_t, D> du32;
   const hn::Rebind<uint8_t, D> du8;
   constexpr size_t kN = HWY_LANES(float) < kVLanes ? HWY_LANES(float) : kVLanes;
   constexpr size_t K = kVLanes / kN;
   const auto vmagic = hn::Set(d, kMagic);
+  const auto vlow = hn::Set(du32, 0xFFu);
   auto vmaxabs = hn::Zero(d);
   VLaneAcc<K, D> sse, recon, dot;
   sse.load(d, lanes->sse);
@@ -73,8 +74,11 @@ static HWY_INLINE void EncodeRunRtn(const float* HWY_RESTRICT x, size_t n, size_
       for (size_t k = 0; k < K; ++k) {
         const auto w = hn::LoadU(d, xg + i + k * kN);
         const auto t = hn::Mul(hn::Sub(w, voff), vinv);
-        const auto qf = hn::Sub(hn::Add(t, vmagic), vmagic);
-        hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, qf)), du8, cg + i + k * kN);
+        // t + 1.5 * 2^23 holds the rounded code (0 <= code <= 255) in its low mantissa bits: masked, it narrows
+        // without the float-to-integer conversion and the saturating packs.
+        const auto tm = hn::Add(t, vmagic);
+        const auto qf = hn::Sub(tm, vmagic);
+        hn::StoreU(hn::U8FromU32(hn::And(hn::BitCast(du32, tm), vlow)), du8, cg + i + k * kN);
         const auto wh = hn::Add(voff, hn::Mul(qf, vsc));
         const auto e = hn::Sub(w, wh);
         vmaxabs = hn::Max(vmaxabs, hn::Abs(e));
