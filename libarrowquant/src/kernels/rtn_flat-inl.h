@@ -9,7 +9,9 @@
 
 // Min/max of G consecutive groups of n elements (n a multiple of 16) into gmin/gmax (+0 for zeros of either
 // sign), and the squares of all their elements added to the virtual lanes `energy` in element order. Returns
-// false when some value is NaN (the caller then leaves the slice to the general path, which reports it).
+// false when some value is NaN (the caller then leaves the slice to the general path, which reports it): the
+// lanes come in without NaN, squares are never negative, so a lane is NaN afterwards exactly when some value
+// was, and the scan needs no compare per element.
 static HWY_INLINE bool ScanGroups(const float* HWY_RESTRICT x, size_t n, size_t G, float* HWY_RESTRICT gmin,
                                   float* HWY_RESTRICT gmax, float* HWY_RESTRICT energy) {
   using D = hn::ScalableTag<float>;
@@ -18,7 +20,6 @@ static HWY_INLINE bool ScanGroups(const float* HWY_RESTRICT x, size_t n, size_t 
   constexpr size_t K = kVLanes / kN;
   VLaneAcc<K, D> en;
   en.load(d, energy);
-  auto vnan = hn::Zero(d);
   for (size_t g = 0; g < G; ++g) {
     const float* xg = x + g * n;
     hn::Vec<D> vmin[K], vmax[K];
@@ -31,7 +32,6 @@ static HWY_INLINE bool ScanGroups(const float* HWY_RESTRICT x, size_t n, size_t 
         const auto w = hn::LoadU(d, xg + i + k * kN);
         vmin[k] = hn::Min(vmin[k], w);
         vmax[k] = hn::Max(vmax[k], w);
-        vnan = hn::Or(vnan, hn::VecFromMask(d, hn::Not(w == w)));
         en.v[k] = hn::Add(en.v[k], hn::Mul(w, w));
       }
     }
@@ -43,7 +43,9 @@ static HWY_INLINE bool ScanGroups(const float* HWY_RESTRICT x, size_t n, size_t 
     gmax[g] = hn::GetLane(hn::MaxOfLanes(d, vmax[0])) + 0.0f;
   }
   en.store(d, energy);
-  return hn::AllFalse(d, hn::MaskFromVec(vnan));
+  bool nan = false;
+  for (size_t l = 0; l < kVLanes; ++l) nan |= !(energy[l] == energy[l]);
+  return !nan;
 }
 
 // EncodeRun for rtn with flat fp16 parameters: codes in [0, maxq] without clamping, and the statistics other
