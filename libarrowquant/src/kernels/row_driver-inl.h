@@ -13,7 +13,7 @@
 //        statistics scale 1; the same as G calls of RowEncode
 //   void RowPack(codes, n, bits, out)
 //   and, if it defines AQ_ROW_SUPER_VECTOR, RowSuperChoose (super_params-inl.h) for the super-parameters;
-//   if it defines AQ_ROW_RTN_FLAT, RowRtnLanesOk, RowScanGroups and RowEncodeRunRtn (rtn_flat-inl.h) for the
+//   if it defines AQ_ROW_RTN_FLAT, RowRtnLanesOk, RowScanGroups, RowRtnFlatParams and RowEncodeRunRtn (rtn_flat-inl.h) for the
 //   rtn fast path with flat fp16 parameters (RowRtnFlat), which gives the same bits as the general path.
 // Included after <algorithm>, <cfloat>, <cmath>, <cstring>, arrowquant/fp16.hpp, kernels/kernels.hpp,
 // kernels/f16_round.hpp, kernels/quantize_impl.hpp and kernels/search.hpp.
@@ -225,23 +225,16 @@ static inline bool RowRtnFlat(const RowJob& j, uint64_t r, const float* x, uint6
     if (!(static_cast<double>(mx) - mn <= static_cast<double>(FLT_MAX))) return false;
     if (std::max(std::fabs(mn), std::fabs(mx)) > 0x1p60f) return false;
   }
-  const float fmaxq = static_cast<float>(j.maxq);
-  RowParams eff[kRowSliceGroups];
+  float* scale = &q.scales[r * gpr + g_begin];
+  float* offset = &q.offsets[r * gpr + g_begin];
   float inv[kRowSliceGroups];
-  for (std::size_t g = 0; g < G; ++g) {
-    if (!RowStoreFlat(RowParams{(gmax[g] - gmin[g]) / fmaxq, gmin[g]}, gmin[g], gmax[g], j.maxq, Mode::rtn, false,
-                      &eff[g])) {
-      *flag = kRowNeedF32;
-      return true;
-    }
-  }
-  for (std::size_t g = 0; g < G; ++g) {
-    q.scales[r * gpr + g_begin + g] = eff[g].scale;
-    q.offsets[r * gpr + g_begin + g] = eff[g].offset;
-    inv[g] = RowSafeInv(eff[g].scale);
+  if (!RowRtnFlatParams(gmin, gmax, G, j.maxq, scale, offset, inv)) {
+    *flag = kRowNeedF32;
+    return true;
   }
   std::memcpy(lanes.energy, energy, sizeof(energy));
-  RowEncodeRunRtn(xs, static_cast<std::size_t>(gsize), G, eff, inv, codes_row + g_begin * gsize, &lanes, &max_abs);
+  RowEncodeRunRtn(xs, static_cast<std::size_t>(gsize), G, scale, offset, inv, codes_row + g_begin * gsize, &lanes,
+                  &max_abs);
   *flag = kRowOk;
   return true;
 }

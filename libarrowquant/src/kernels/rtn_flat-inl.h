@@ -50,9 +50,9 @@ static HWY_INLINE bool ScanGroups(const float* HWY_RESTRICT x, size_t n, size_t 
 
 // EncodeRun for rtn with flat fp16 parameters: codes in [0, maxq] without clamping, and the statistics other
 // than the energy (ScanGroups took it). n a multiple of 16; the vector length must be kN.
-template <class P>
-static HWY_INLINE void EncodeRunRtn(const float* HWY_RESTRICT x, size_t n, size_t G, const P* eff, const float* inv,
-                                    uint8_t* HWY_RESTRICT codes, StatLanes* HWY_RESTRICT lanes, float* max_abs) {
+static HWY_INLINE void EncodeRunRtn(const float* HWY_RESTRICT x, size_t n, size_t G, const float* scale,
+                                    const float* offset, const float* inv, uint8_t* HWY_RESTRICT codes,
+                                    StatLanes* HWY_RESTRICT lanes, float* max_abs) {
   using D = hn::ScalableTag<float>;
   const D d;
   const hn::Rebind<uint32_t, D> du32;
@@ -67,8 +67,8 @@ static HWY_INLINE void EncodeRunRtn(const float* HWY_RESTRICT x, size_t n, size_
   recon.load(d, lanes->recon);
   dot.load(d, lanes->dot);
   for (size_t g = 0; g < G; ++g) {
-    const auto voff = hn::Set(d, eff[g].offset);
-    const auto vsc = hn::Set(d, eff[g].scale);
+    const auto voff = hn::Set(d, offset[g]);
+    const auto vsc = hn::Set(d, scale[g]);
     const auto vinv = hn::Set(d, inv[g]);
     const float* xg = x + g * n;
     uint8_t* cg = codes + g * n;
@@ -97,6 +97,84 @@ static HWY_INLINE void EncodeRunRtn(const float* HWY_RESTRICT x, size_t n, size_
   if (m > *max_abs) *max_abs = m;
 }
 
+// 2^k and 2^-k for the binary16 spacing 2^-k at each lane of x (f16_quantum_exp): k = 24 below 2^-14, else
+// 10 - exponent(x). Lanes far outside the binary16 range get some finite power of two (their group fails anyway).
+template <class D, class V = hn::Vec<D>>
+static HWY_INLINE void F16Quantum(D d, V x, V* p, V* pinv) {
+  const hn::RebindToSigned<D> di;
+  const auto e = hn::Sub(hn::And(hn::ShiftRight<23>(hn::BitCast(di, x)), hn::Set(di, 0xFF)), hn::Set(di, 127));
+  const auto k = hn::IfThenElse(hn::Lt(e, hn::Set(di, -14)), hn::Set(di, 24), hn::Sub(hn::Set(di, 10), e));
+  *p = hn::BitCast(d, hn::ShiftLeft<23>(hn::Add(k, hn::Set(di, 127))));
+  *pinv = hn::BitCast(d, hn::ShiftLeft<23>(hn::Sub(hn::Set(di, 127), k)));
+}
+
+// Floor and ceiling. On the scalar target, Highway 1.0.3's emulation gave scales that differ from the
+// reference's std::floor/std::ceil in the per-target test, so that target calls the C library.
+template <class V>
+static HWY_INLINE V FloorExact(V v) {
+#if HWY_TARGET == HWY_SCALAR
+  return V(std::floor(hn::GetLane(v)));
+#else
+  return hn::Floor(v);
+#endif
+}
+template <class V>
+static HWY_INLINE V CeilExact(V v) {
+#if HWY_TARGET == HWY_SCALAR
+  return V(std::ceil(hn::GetLane(v)));
+#else
+  return hn::Ceil(v);
+#endif
+}
+
+// RowStoreFlat for rtn with fp16 parameters, for G groups at once: offset = the binary16 value at or below mn,
+// scale = the one at or above (mx - offset) / maxq, inv = 1/scale (0 for scale 0). False when some group does
+// not fit binary16 (RowStoreFlat's test). Per lane the same IEEE operations as f16_round_down/up (the floor and
+// ceiling of x * 2^k are exact on every target), so the values are RowStoreFlat's.
+static HWY_INLINE bool RtnFlatParams(const float* HWY_RESTRICT gmin, const float* HWY_RESTRICT gmax, size_t G,
+                                     uint32_t maxq, float* HWY_RESTRICT scale, float* HWY_RESTRICT offset,
+                                     float* HWY_RESTRICT inv) {
+  const hn::ScalableTag<float> d;
+  const size_t N = hn::Lanes(d);
+  const auto vmaxq = hn::Set(d, static_cast<float>(maxq));
+  const auto lim = hn::Set(d, 65504.0f);
+  const auto zero = hn::Zero(d);
+  const auto one = hn::Set(d, 1.0f);
+  const auto grow = hn::Set(d, 1.0625f);
+  auto bad = hn::Zero(d);
+  HWY_ALIGN float mnb[HWY_LANES(float)], mxb[HWY_LANES(float)], sb[HWY_LANES(float)], ob[HWY_LANES(float)], ib[HWY_LANES(float)];
+  for (size_t g = 0; g < G; g += N) {
+    const size_t m = std::min(N, G - g);
+    // A short last chunk runs on zero padding (a valid group: scale 0), its extra lanes discarded.
+    for (size_t l = 0; l < N; ++l) {
+      mnb[l] = l < m ? gmin[g + l] : 0.0f;
+      mxb[l] = l < m ? gmax[g + l] : 0.0f;
+    }
+    const auto mn = hn::Load(d, mnb), mx = hn::Load(d, mxb);
+    const auto raw = hn::Div(hn::Sub(mx, mn), vmaxq);
+    auto fail = hn::Or(hn::Gt(hn::Abs(mn), lim), hn::Gt(hn::Abs(mx), lim));
+    fail = hn::Or(fail, hn::Gt(raw, lim));
+    hn::Vec<decltype(d)> p, pinv;
+    F16Quantum(d, mn, &p, &pinv);
+    const auto off = hn::Mul(FloorExact(hn::Mul(mn, p)), pinv);
+    const auto q0 = hn::Div(hn::Sub(mx, off), vmaxq);
+    fail = hn::Or(fail, hn::Gt(q0, lim));
+    F16Quantum(d, q0, &p, &pinv);
+    const auto sc = hn::Mul(CeilExact(hn::Mul(q0, p)), pinv);
+    fail = hn::Or(fail, hn::And(hn::Gt(raw, zero), hn::Gt(sc, hn::Mul(raw, grow))));
+    bad = hn::Or(bad, hn::VecFromMask(d, fail));
+    hn::Store(sc, d, sb);
+    hn::Store(off, d, ob);
+    hn::Store(hn::IfThenElseZero(hn::Gt(sc, zero), hn::Div(one, sc)), d, ib);
+    for (size_t l = 0; l < m; ++l) {
+      scale[g + l] = sb[l];
+      offset[g + l] = ob[l];
+      inv[g + l] = ib[l];
+    }
+  }
+  return hn::AllFalse(d, hn::MaskFromVec(bad));
+}
+
 // Whether this target's vectors hold at most 16 lanes (the fast path's layout).
 static HWY_INLINE bool RowRtnLanesOk() {
   constexpr size_t kN = HWY_LANES(float) < kVLanes ? HWY_LANES(float) : kVLanes;
@@ -105,8 +183,11 @@ static HWY_INLINE bool RowRtnLanesOk() {
 static HWY_INLINE bool RowScanGroups(const float* x, size_t n, size_t G, float* gmin, float* gmax, float* energy) {
   return ScanGroups(x, n, G, gmin, gmax, energy);
 }
-template <class P>
-static HWY_INLINE void RowEncodeRunRtn(const float* x, size_t n, size_t G, const P* eff, const float* inv,
-                                       uint8_t* codes, StatLanes* lanes, float* max_abs) {
-  EncodeRunRtn(x, n, G, eff, inv, codes, lanes, max_abs);
+static HWY_INLINE void RowEncodeRunRtn(const float* x, size_t n, size_t G, const float* scale, const float* offset,
+                                       const float* inv, uint8_t* codes, StatLanes* lanes, float* max_abs) {
+  EncodeRunRtn(x, n, G, scale, offset, inv, codes, lanes, max_abs);
+}
+static HWY_INLINE bool RowRtnFlatParams(const float* gmin, const float* gmax, size_t G, uint32_t maxq, float* scale,
+                                        float* offset, float* inv) {
+  return RtnFlatParams(gmin, gmax, G, maxq, scale, offset, inv);
 }

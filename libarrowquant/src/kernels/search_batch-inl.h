@@ -53,21 +53,23 @@ static HWY_INLINE void BatchFit(D d, const float* HWY_RESTRICT xt, std::size_t n
   const V vmagic = hn::Set(d, kMagic);
   V acc[16];
   for (std::size_t k = 0; k < 16; ++k) acc[k] = vzero;
-  V vl = vzero, vll = vzero;
+  // The code sums are integers below 2^24, exact in any order: four partial sums each keep the chains of
+  // dependent additions short (a group of 16 elements would otherwise wait on 16 in a row).
+  V vl[4] = {vzero, vzero, vzero, vzero}, vll[4] = {vzero, vzero, vzero, vzero};
   for (std::size_t j = 0; j < n; j += 16) {
     for (std::size_t k = 0; k < 16; ++k) {
       const V w = hn::Load(d, xt + (j + k) * N);
       V t = hn::Mul(hn::Sub(w, voff), vinv);
       t = hn::Min(hn::Max(t, vzero), vmaxq);
       const V qf = hn::Sub(hn::Add(t, vmagic), vmagic);
-      vl = hn::Add(vl, qf);  // integers below 2^24: exact in any order
-      vll = hn::Add(vll, hn::Mul(qf, qf));
+      vl[k & 3] = hn::Add(vl[k & 3], qf);
+      vll[k & 3] = hn::Add(vll[k & 3], hn::Mul(qf, qf));
       acc[k] = hn::Add(acc[k], hn::Mul(w, qf));
     }
   }
   for (std::size_t k = 0; k < 16; ++k) hn::Store(acc[k], d, st.acc[k]);
-  hn::Store(vl, d, st.sl);
-  hn::Store(vll, d, st.sll);
+  hn::Store(hn::Add(hn::Add(vl[0], vl[1]), hn::Add(vl[2], vl[3])), d, st.sl);
+  hn::Store(hn::Add(hn::Add(vll[0], vll[1]), hn::Add(vll[2], vll[3])), d, st.sll);
 }
 
 // SearchGroup's try_fit for every lane: least-squares (scale, offset) for the codes of BatchFit, its squared
