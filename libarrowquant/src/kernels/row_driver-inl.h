@@ -13,8 +13,8 @@
 //        statistics scale 1; the same as G calls of RowEncode
 //   void RowPack(codes, n, bits, out)
 //   and, if it defines AQ_ROW_SUPER_VECTOR, RowSuperChoose (super_params-inl.h) for the super-parameters;
-//   if it defines AQ_ROW_RTN_FLAT, RowRtnLanesOk, RowScanGroups, RowRtnFlatParams and RowEncodeRunRtn (rtn_flat-inl.h) for the
-//   rtn fast path with flat fp16 parameters (RowRtnFlat), which gives the same bits as the general path.
+//   if it defines AQ_ROW_RTN_FLAT, RowRtnLanesOk, RowScanGroups, RowRtnFlatParams, RowInverses and
+//   RowEncodeRunRtn (rtn_flat-inl.h) for the rtn fast path (RowRtnFast), which gives the general path's bits.
 // Included after <algorithm>, <cfloat>, <cmath>, <cstring>, arrowquant/fp16.hpp, kernels/kernels.hpp,
 // kernels/f16_round.hpp, kernels/quantize_impl.hpp and kernels/search.hpp.
 
@@ -200,19 +200,21 @@ constexpr uint64_t kRowSliceGroups = 512;
 
 // Groups [g_begin, g_end) of row r (g_begin a multiple of the chunk: one flat group or one super-block).
 #ifdef AQ_ROW_RTN_FLAT
-// The rtn fast path of a slice of whole groups of a multiple of 16 elements with fp16 parameters: one scan for
-// min/max and the energy, the parameters, then the codes and the other statistics. Returns false (nothing
-// written, lanes untouched) when a group needs the general path: a NaN/Inf, a range above the float limit, or
-// values above 2^60 (their statistics are scaled). Otherwise *flag is the row flag.
+// The rtn fast path for a slice of whole groups (flat) or whole super-blocks (hierarchical), groups of a multiple
+// of 16 elements, fp16 parameters: one scan for min/max and the energy, the parameters in vectors (flat) or by
+// RowStoreHier, then the codes and the other statistics. Returns false (nothing written, lanes untouched) when a
+// group needs the general path: a NaN/Inf, a range above the float limit, or values above 2^60 (their
+// statistics are scaled). Otherwise *flag is the row flag.
 //
-// The encode pass needs no clamp: offset = fp16 below mn <= w, so w - offset >= 0; scale = fp16 above
-// (mx - offset) / maxq, so (w - offset) * (1/scale) <= maxq * (1 + 3 * 2^-24) < maxq + 0.5, and rounding gives
-// at most maxq (scale 0 gives inv 0 and every code 0). The codes are those of the clamped general path.
-static inline bool RowRtnFlat(const RowJob& j, uint64_t r, const float* x, uint64_t g_begin, uint64_t g_end,
+// Flat parameters need no clamp in the encode pass: offset = fp16 below mn <= w, so w - offset >= 0; scale =
+// fp16 above (mx - offset) / maxq, so (w - offset) * (1/scale) <= maxq * (1 + 3 * 2^-24) < maxq + 0.5, and
+// rounding gives at most maxq (scale 0 gives inv 0 and every code 0): the codes of the clamped general path.
+static inline bool RowRtnFast(const RowJob& j, uint64_t r, const float* x, uint64_t g_begin, uint64_t g_end,
                               uint8_t* codes_row, StatLanes& lanes, float& max_abs, int* flag) {
   QuantizedTensor& q = *j.q;
   const uint64_t gpr = q.groups_per_row;
   const uint64_t gsize = q.group_len;
+  const bool hier = j.format == ParamFormat::hierarchical;
   const std::size_t G = static_cast<std::size_t>(g_end - g_begin);
   const float* xs = x + g_begin * gsize;
   float gmin[kRowSliceGroups], gmax[kRowSliceGroups];
@@ -228,13 +230,35 @@ static inline bool RowRtnFlat(const RowJob& j, uint64_t r, const float* x, uint6
   float* scale = &q.scales[r * gpr + g_begin];
   float* offset = &q.offsets[r * gpr + g_begin];
   float inv[kRowSliceGroups];
-  if (!RowRtnFlatParams(gmin, gmax, G, j.maxq, scale, offset, inv)) {
-    *flag = kRowNeedF32;
-    return true;
+  if (!hier) {
+    if (!RowRtnFlatParams(gmin, gmax, G, j.maxq, scale, offset, inv)) {
+      *flag = kRowNeedF32;
+      return true;
+    }
+  } else {
+    const float fmaxq = static_cast<float>(j.maxq);
+    const std::size_t per = static_cast<std::size_t>(q.subs_per_super);
+    RowParams raw[kRowSliceGroups], eff[kRowSliceGroups];
+    for (std::size_t g = 0; g < G; ++g) raw[g] = RowParams{(gmax[g] - gmin[g]) / fmaxq, gmin[g]};
+    for (std::size_t c0 = 0; c0 < G;) {
+      const std::size_t B = std::min(kRowSuperRun, (G - c0) / per);
+      const uint64_t si = r * q.supers_per_row + (g_begin + c0) / per;
+      if (!RowStoreHier(raw + c0, static_cast<int>(per), B, hier_sub_bits(j.bits), q.sub_bytes,
+                        &q.super_params[si * 2], &q.sub_params[si * q.sub_bytes], eff + c0)) {
+        *flag = kRowNeedF32;
+        return true;
+      }
+      c0 += B * per;
+    }
+    for (std::size_t g = 0; g < G; ++g) {
+      scale[g] = eff[g].scale;
+      offset[g] = eff[g].offset;
+    }
+    RowInverses(scale, G, inv);
   }
   std::memcpy(lanes.energy, energy, sizeof(energy));
-  RowEncodeRunRtn(xs, static_cast<std::size_t>(gsize), G, scale, offset, inv, codes_row + g_begin * gsize, &lanes,
-                  &max_abs);
+  RowEncodeRunRtn(hier, xs, static_cast<std::size_t>(gsize), G, scale, offset, inv, j.maxq,
+                  codes_row + g_begin * gsize, &lanes, &max_abs);
   *flag = kRowOk;
   return true;
 }
@@ -247,20 +271,25 @@ static inline int RowSlice(const RowJob& j, uint64_t r, const float* x, uint64_t
   const uint64_t gsize = q.group_len;
   const uint64_t ng_all = g_end - g_begin;
 #ifdef AQ_ROW_RTN_FLAT
-  if (j.mode == Mode::rtn && j.format != ParamFormat::hierarchical && !j.params_f32 && gsize % kVLanes == 0 &&
-      RowRtnLanesOk()) {
-    // Whole groups take the fast path, a short last group the general one after them (the same operations in
-    // the same order as one general pass). That group is checked first, so a NaN in it is reported as before.
-    const uint64_t g_fast_end = g_end * gsize > j.cols ? g_end - 1 : g_end;
+  if (j.mode == Mode::rtn && !j.params_f32 && gsize % kVLanes == 0 && RowRtnLanesOk()) {
+    // Whole groups (flat) or whole super-blocks (hierarchical) take the fast path, a short last group or
+    // super-block the general one after them (the same operations in the same order as one general pass). The
+    // short part is checked first, so a NaN in it is reported as before.
+    const uint64_t chunk = j.format == ParamFormat::hierarchical ? q.subs_per_super : 1;
+    const uint64_t whole_groups = (j.cols / (chunk * gsize)) * chunk;  // groups in whole chunks of the row
+    const uint64_t g_fast_end = std::min(g_end, std::max(g_begin, whole_groups));
     bool tail_ok = true;
     if (g_fast_end < g_end) {
       const uint64_t begin = g_fast_end * gsize;
+      const uint64_t end = std::min<uint64_t>(j.cols, g_end * gsize);
       float mn, mx;
-      tail_ok = RowMinMax(x + begin, static_cast<std::size_t>(j.cols - begin), &mn, &mx) &&
-                static_cast<double>(mx) - mn <= static_cast<double>(FLT_MAX);
+      for (uint64_t b = begin; b < end && tail_ok; b += gsize) {
+        tail_ok = RowMinMax(x + b, static_cast<std::size_t>(std::min<uint64_t>(gsize, end - b)), &mn, &mx) &&
+                  static_cast<double>(mx) - mn <= static_cast<double>(FLT_MAX);
+      }
     }
     int flag = kRowOk;
-    if (g_fast_end > g_begin && tail_ok && RowRtnFlat(j, r, x, g_begin, g_fast_end, codes_row, lanes, max_abs, &flag)) {
+    if (g_fast_end > g_begin && tail_ok && RowRtnFast(j, r, x, g_begin, g_fast_end, codes_row, lanes, max_abs, &flag)) {
       if (flag != kRowOk || g_fast_end == g_end) return flag;
       return RowSlice(j, r, x, g_fast_end, g_end, codes_row, lanes, row, max_abs);
     }

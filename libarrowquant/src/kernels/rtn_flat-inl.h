@@ -1,4 +1,5 @@
-// The vector primitives of the rtn fast path for flat fp16 parameters (row_driver-inl.h, RowRtnFlat). Textual
+// The vector primitives of the rtn fast path (row_driver-inl.h, RowRtnFast) for fp16 parameters, flat or
+// hierarchical. Textual
 // include without a guard, inside a Highway target's namespace (affine-inl.h) after EncodeRun and VLaneAcc.
 //
 // Why a separate path: a row is read from memory once, by the min/max scan, which waits on memory; the encode
@@ -48,11 +49,13 @@ static HWY_INLINE bool ScanGroups(const float* HWY_RESTRICT x, size_t n, size_t 
   return !nan;
 }
 
-// EncodeRun for rtn with flat fp16 parameters: codes in [0, maxq] without clamping, and the statistics other
-// than the energy (ScanGroups took it). n a multiple of 16; the vector length must be kN.
+// EncodeRun for rtn, with the statistics other than the energy (ScanGroups took it). kClamp false: flat fp16
+// parameters, whose codes are in [0, maxq] without clamping (RowRtnFast); true: hierarchical parameters, whose
+// sub-group ranges are quantized and may not cover the values. n a multiple of 16; vector length kN.
+template <bool kClamp>
 static HWY_INLINE void EncodeRunRtn(const float* HWY_RESTRICT x, size_t n, size_t G, const float* scale,
                                     const float* offset, const float* inv, uint8_t* HWY_RESTRICT codes,
-                                    StatLanes* HWY_RESTRICT lanes, float* max_abs) {
+                                    uint32_t maxq, StatLanes* HWY_RESTRICT lanes, float* max_abs) {
   using D = hn::ScalableTag<float>;
   const D d;
   const hn::Rebind<uint32_t, D> du32;
@@ -61,6 +64,8 @@ static HWY_INLINE void EncodeRunRtn(const float* HWY_RESTRICT x, size_t n, size_
   constexpr size_t K = kVLanes / kN;
   const auto vmagic = hn::Set(d, kMagic);
   const auto vlow = hn::Set(du32, 0xFFu);
+  const auto vzero = hn::Zero(d);
+  const auto vmaxq = hn::Set(d, static_cast<float>(maxq));
   auto vmaxabs = hn::Zero(d);
   VLaneAcc<K, D> sse, recon, dot;
   sse.load(d, lanes->sse);
@@ -75,7 +80,8 @@ static HWY_INLINE void EncodeRunRtn(const float* HWY_RESTRICT x, size_t n, size_
     for (size_t i = 0; i < n; i += kVLanes) {
       for (size_t k = 0; k < K; ++k) {
         const auto w = hn::LoadU(d, xg + i + k * kN);
-        const auto t = hn::Mul(hn::Sub(w, voff), vinv);
+        auto t = hn::Mul(hn::Sub(w, voff), vinv);
+        if (kClamp) t = hn::Min(hn::Max(t, vzero), vmaxq);
         // t + 1.5 * 2^23 holds the rounded code (0 <= code <= 255) in its low mantissa bits: masked, it narrows
         // without the float-to-integer conversion and the saturating packs.
         const auto tm = hn::Add(t, vmagic);
@@ -183,9 +189,26 @@ static HWY_INLINE bool RowRtnLanesOk() {
 static HWY_INLINE bool RowScanGroups(const float* x, size_t n, size_t G, float* gmin, float* gmax, float* energy) {
   return ScanGroups(x, n, G, gmin, gmax, energy);
 }
-static HWY_INLINE void RowEncodeRunRtn(const float* x, size_t n, size_t G, const float* scale, const float* offset,
-                                       const float* inv, uint8_t* codes, StatLanes* lanes, float* max_abs) {
-  EncodeRunRtn(x, n, G, scale, offset, inv, codes, lanes, max_abs);
+static HWY_INLINE void RowEncodeRunRtn(bool clamp, const float* x, size_t n, size_t G, const float* scale,
+                                       const float* offset, const float* inv, uint32_t maxq, uint8_t* codes,
+                                       StatLanes* lanes, float* max_abs) {
+  if (clamp) {
+    EncodeRunRtn<true>(x, n, G, scale, offset, inv, codes, maxq, lanes, max_abs);
+  } else {
+    EncodeRunRtn<false>(x, n, G, scale, offset, inv, codes, maxq, lanes, max_abs);
+  }
+}
+// inv[g] = 1 / scale[g], 0 where scale[g] is not positive (RowSafeInv), in vectors.
+static HWY_INLINE void RowInverses(const float* HWY_RESTRICT scale, size_t G, float* HWY_RESTRICT inv) {
+  const hn::ScalableTag<float> d;
+  const size_t N = hn::Lanes(d);
+  const auto zero = hn::Zero(d), one = hn::Set(d, 1.0f);
+  size_t g = 0;
+  for (; g + N <= G; g += N) {
+    const auto s = hn::LoadU(d, scale + g);
+    hn::StoreU(hn::IfThenElseZero(hn::Gt(s, zero), hn::Div(one, s)), d, inv + g);
+  }
+  for (; g < G; ++g) inv[g] = scale[g] > 0.0f ? 1.0f / scale[g] : 0.0f;
 }
 static HWY_INLINE bool RowRtnFlatParams(const float* gmin, const float* gmax, size_t G, uint32_t maxq, float* scale,
                                         float* offset, float* inv) {
