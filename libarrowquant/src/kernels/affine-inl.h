@@ -96,7 +96,7 @@ HWY_INLINE void EncodeT(const float* HWY_RESTRICT x, size_t n, float offset, flo
                         float* max_abs) {
   using D = hn::ScalableTag<float>;
   const D d;
-  const hn::Rebind<int32_t, D> di;
+  const hn::Rebind<uint32_t, D> du32;
   const hn::Rebind<uint8_t, D> du8;
   constexpr size_t kN = HWY_LANES(float) < kVLanes ? HWY_LANES(float) : kVLanes;
   constexpr size_t K = kVLanes / kN;
@@ -108,6 +108,7 @@ HWY_INLINE void EncodeT(const float* HWY_RESTRICT x, size_t n, float offset, flo
   const auto vmaxq = hn::Set(d, static_cast<float>(maxq));
   const auto vzero = hn::Zero(d);
   const auto vmagic = hn::Set(d, kMagic);
+  const auto vlow = hn::Set(du32, 0xFFu);
   const auto vss = hn::Set(d, stat_scale);
   auto vmaxabs = hn::Zero(d);
   VLaneAcc<K, D> sse, energy, recon, dot;
@@ -122,8 +123,9 @@ HWY_INLINE void EncodeT(const float* HWY_RESTRICT x, size_t n, float offset, flo
       const auto w = hn::LoadU(d, x + i + k * kN);
       auto t = hn::Mul(hn::Sub(w, voff), vinv);
       t = hn::Min(hn::Max(t, vzero), vmaxq);
-      const auto qf = hn::Sub(hn::Add(t, vmagic), vmagic);
-      hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, qf)), du8, codes + i + k * kN);
+      const auto tm = hn::Add(t, vmagic);  // the code in its low mantissa bits (see EncodeRunRtn)
+      const auto qf = hn::Sub(tm, vmagic);
+      hn::StoreU(hn::U8FromU32(hn::And(hn::BitCast(du32, tm), vlow)), du8, codes + i + k * kN);
       const auto wh = hn::Add(voff, hn::Mul(qf, vsc));
       const auto e = hn::Sub(w, wh);
       vmaxabs = hn::Max(vmaxabs, hn::Abs(e));
@@ -221,7 +223,7 @@ HWY_INLINE void EncodeRun(const float* HWY_RESTRICT x, size_t n, size_t G, const
                           uint32_t maxq, uint8_t* HWY_RESTRICT codes, StatLanes* HWY_RESTRICT lanes, float* max_abs) {
   using D = hn::ScalableTag<float>;
   const D d;
-  const hn::Rebind<int32_t, D> di;
+  const hn::Rebind<uint32_t, D> du32;
   const hn::Rebind<uint8_t, D> du8;
   constexpr size_t kN = HWY_LANES(float) < kVLanes ? HWY_LANES(float) : kVLanes;
   constexpr size_t K = kVLanes / kN;
@@ -233,6 +235,7 @@ HWY_INLINE void EncodeRun(const float* HWY_RESTRICT x, size_t n, size_t G, const
   const auto vmaxq = hn::Set(d, static_cast<float>(maxq));
   const auto vzero = hn::Zero(d);
   const auto vmagic = hn::Set(d, kMagic);
+  const auto vlow = hn::Set(du32, 0xFFu);
   auto vmaxabs = hn::Zero(d);
   VLaneAcc<K, D> sse, energy, recon, dot;
   sse.load(d, lanes->sse);
@@ -250,8 +253,9 @@ HWY_INLINE void EncodeRun(const float* HWY_RESTRICT x, size_t n, size_t G, const
         const auto w = hn::LoadU(d, xg + i + k * kN);
         auto t = hn::Mul(hn::Sub(w, voff), vinv);
         t = hn::Min(hn::Max(t, vzero), vmaxq);
-        const auto qf = hn::Sub(hn::Add(t, vmagic), vmagic);
-        hn::StoreU(hn::DemoteTo(du8, hn::ConvertTo(di, qf)), du8, cg + i + k * kN);
+        const auto tm = hn::Add(t, vmagic);  // the code in its low mantissa bits (see EncodeRunRtn)
+        const auto qf = hn::Sub(tm, vmagic);
+        hn::StoreU(hn::U8FromU32(hn::And(hn::BitCast(du32, tm), vlow)), du8, cg + i + k * kN);
         const auto wh = hn::Add(voff, hn::Mul(qf, vsc));
         const auto e = hn::Sub(w, wh);
         vmaxabs = hn::Max(vmaxabs, hn::Abs(e));

@@ -45,9 +45,11 @@ struct BatchState {
 };
 
 // Fit of one candidate (offset voff, inverse scale vinv per lane): codes and their float sums, into st.acc/sl/sll.
-template <class D, class V = hn::Vec<D>>
-static HWY_INLINE void BatchFit(D d, const float* HWY_RESTRICT xt, std::size_t n, V voff, V vinv, V vmaxq,
-                                BatchState& st) {
+// kGrid: the candidate's offset is the lane's minimum and ut holds xt - offset (the same subtraction, done once
+// for the ten grid candidates), so t >= 0 and the lower clamp is a no-op.
+template <bool kGrid, class D, class V = hn::Vec<D>>
+static HWY_INLINE void BatchFit(D d, const float* HWY_RESTRICT xt, const float* HWY_RESTRICT ut, std::size_t n,
+                                V voff, V vinv, V vmaxq, BatchState& st) {
   const std::size_t N = hn::Lanes(d);
   const V vzero = hn::Zero(d);
   const V vmagic = hn::Set(d, kMagic);
@@ -59,8 +61,12 @@ static HWY_INLINE void BatchFit(D d, const float* HWY_RESTRICT xt, std::size_t n
   for (std::size_t j = 0; j < n; j += 16) {
     for (std::size_t k = 0; k < 16; ++k) {
       const V w = hn::Load(d, xt + (j + k) * N);
-      V t = hn::Mul(hn::Sub(w, voff), vinv);
-      t = hn::Min(hn::Max(t, vzero), vmaxq);
+      V t;
+      if (kGrid) {
+        t = hn::Min(hn::Mul(hn::Load(d, ut + (j + k) * N), vinv), vmaxq);
+      } else {
+        t = hn::Min(hn::Max(hn::Mul(hn::Sub(w, voff), vinv), vzero), vmaxq);
+      }
       const V qf = hn::Sub(hn::Add(t, vmagic), vmagic);
       vl[k & 3] = hn::Add(vl[k & 3], qf);
       vll[k & 3] = hn::Add(vll[k & 3], hn::Mul(qf, qf));
@@ -73,8 +79,9 @@ static HWY_INLINE void BatchFit(D d, const float* HWY_RESTRICT xt, std::size_t n
 }
 
 // SearchGroup's try_fit for every lane: least-squares (scale, offset) for the codes of BatchFit, its squared
-// error, and the update of the best pair when the fit is valid and strictly better.
-static HWY_INLINE void BatchDecide(std::size_t lanes, std::size_t n, BatchState& st) {
+// error, and the update of the best pair when the fit is valid and strictly better. Returns whether some lane
+// took a new pair.
+static HWY_INLINE bool BatchDecide(std::size_t lanes, std::size_t n, BatchState& st) {
   const hn::CappedTag<double, kRowBatch> dd;
   const hn::Rebind<float, decltype(dd)> df;
   using VD = hn::Vec<decltype(dd)>;
@@ -83,6 +90,7 @@ static HWY_INLINE void BatchDecide(std::size_t lanes, std::size_t n, BatchState&
   const VD two = hn::Set(dd, 2.0);
   const VD one = hn::Set(dd, 1.0);
   const VD zero = hn::Zero(dd);
+  bool any_better = false;
   for (std::size_t h = 0; h < lanes; h += Nd) {
     VD a[8];
     for (std::size_t l = 0; l < 8; ++l)
@@ -105,10 +113,12 @@ static HWY_INLINE void BatchDecide(std::size_t lanes, std::size_t n, BatchState&
     err = hn::Add(err, hn::Mul(hn::Mul(dn, m), m));
     const VD best = hn::Load(dd, st.best_err + h);
     const auto better = hn::And(hn::And(det > zero, s > zero), err < best);
+    any_better = any_better || !hn::AllFalse(dd, better);
     hn::Store(hn::IfThenElse(better, err, best), dd, st.best_err + h);
     hn::Store(hn::IfThenElse(better, s, hn::Load(dd, st.best_s + h)), dd, st.best_s + h);
     hn::Store(hn::IfThenElse(better, m, hn::Load(dd, st.best_m + h)), dd, st.best_m + h);
   }
+  return any_better;
 }
 
 // Up to N (= lanes of a float vector, at most kRowBatch) groups of n elements at x + l*n.
@@ -118,7 +128,7 @@ static HWY_NOINLINE void BatchSearchChunk(const float* HWY_RESTRICT x, std::size
   const hn::CappedTag<float, kRowBatch> d;
   using V = hn::Vec<decltype(d)>;
   const std::size_t N = hn::Lanes(d);
-  HWY_ALIGN float xt[kBatchMaxN * kRowBatch];
+  HWY_ALIGN float xt[kBatchMaxN * kRowBatch], ut[kBatchMaxN * kRowBatch];
   HWY_ALIGN float range[kRowBatch], off0[kRowBatch], inv[kRowBatch], off[kRowBatch];
   BatchState st;
   bool active[kRowBatch];
@@ -136,10 +146,13 @@ static HWY_NOINLINE void BatchSearchChunk(const float* HWY_RESTRICT x, std::size
     st.best_m[l] = static_cast<double>(off0[l]);
     if (active[l]) {
       const float* xg = x + l * n;
-      for (std::size_t j = 0; j < n; ++j) xt[j * N + l] = xg[j];
+      for (std::size_t j = 0; j < n; ++j) {
+        xt[j * N + l] = xg[j];
+        ut[j * N + l] = xg[j] - off0[l];
+      }
       BatchSumsXX(xg, n, &st.sx[l], &st.sxx[l]);
     } else {
-      for (std::size_t j = 0; j < n; ++j) xt[j * N + l] = 0.0f;
+      for (std::size_t j = 0; j < n; ++j) xt[j * N + l] = ut[j * N + l] = 0.0f;
       st.sx[l] = st.sxx[l] = 0.0;
     }
   }
@@ -150,17 +163,19 @@ static HWY_NOINLINE void BatchSearchChunk(const float* HWY_RESTRICT x, std::size
     constexpr int kSteps = 10;
     for (int step = 0; step < kSteps; ++step) {
       const float c = fmaxq + (-0.9f + 0.2f * static_cast<float>(step));
-      BatchFit(d, xt, n, voff0, hn::Div(hn::Set(d, c), vrange), vmaxq, st);
+      BatchFit<true>(d, xt, ut, n, voff0, hn::Div(hn::Set(d, c), vrange), vmaxq, st);
       BatchDecide(N, n, st);
     }
+    // A round in which no lane took a new pair leaves every lane's candidate for the next round as it was, so
+    // the remaining rounds would change nothing: stop there.
     for (int round = 0; round < 3; ++round) {
       for (std::size_t l = 0; l < N; ++l) {
         const float cs = static_cast<float>(st.best_s[l]), cm = static_cast<float>(st.best_m[l]);
         off[l] = active[l] ? cm : 0.0f;
         inv[l] = active[l] ? 1.0f / cs : 0.0f;
       }
-      BatchFit(d, xt, n, hn::Load(d, off), hn::Load(d, inv), vmaxq, st);
-      BatchDecide(N, n, st);
+      BatchFit<false>(d, xt, ut, n, hn::Load(d, off), hn::Load(d, inv), vmaxq, st);
+      if (!BatchDecide(N, n, st)) break;
     }
   }
   for (std::size_t l = 0; l < G; ++l) {
