@@ -42,9 +42,12 @@ struct Model {
   }
 };
 
+// With the io_mode under test (reltest::test_io_mode()) added.
 aq_config* config(const char* json) {
+  boost::json::object o = boost::json::parse(json).as_object();
+  if (!reltest::test_io_mode().empty()) o["io_mode"] = reltest::test_io_mode();
   aq_config* c = nullptr;
-  BOOST_REQUIRE(aq_config_from_json(json, &c) == AQ_OK);
+  BOOST_REQUIRE(aq_config_from_json(boost::json::serialize(o).c_str(), &c) == AQ_OK);
   return c;
 }
 

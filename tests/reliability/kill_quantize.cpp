@@ -57,6 +57,7 @@ std::vector<std::string> quantize_argv(const std::string& in, const std::string&
   std::vector<std::string> a = {AQ_CLI_PATH, "quantize", in, out, "--quiet", "--threads", "2", "--mode", "search",
                                 "--bits", "8"};
   a.insert(a.end(), extra.begin(), extra.end());
+  if (!reltest::test_io_mode().empty()) a.insert(a.end(), {"--io-mode", reltest::test_io_mode()});
   return a;
 }
 

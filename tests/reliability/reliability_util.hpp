@@ -18,6 +18,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -179,6 +180,13 @@ struct Child {
 };
 
 inline std::string status_name(aq_status s) { return aq_status_name(s); }
+
+// The io_mode a crash-safety test runs its quantizations with: CTest registers those tests once per mode
+// (AQ_TEST_IO_MODE=direct|buffered; tests/reliability/CMakeLists.txt). Empty: the configuration's default.
+inline std::string test_io_mode() {
+  const char* m = std::getenv("AQ_TEST_IO_MODE");
+  return m ? m : "";
+}
 
 // The caller's ARROW_QUANT_* overrides (and a stray fault-injection switch) must not change what a test checks:
 // every reliability test executable clears them before its first test case (this header is included by exactly

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "arrowquant/error.hpp"
+#include "arrowquant/io_mode.hpp"
 
 namespace aq::st {
 
@@ -144,6 +145,8 @@ struct WriterOptions {
   uint64_t max_shard_bytes = 0;        // 0: always one file
   bool overwrite = false;              // replace an existing NAME (else Status::invalid_argument at begin())
   std::string shard_stem = "model";    // shard and index file names
+  // Tensor data through O_DIRECT (aligned staging blocks) or the page cache; the bytes are the same either way.
+  IoMode io_mode = IoMode::automatic;
   // Asked between write chunks (on the writing thread); returning true stops the write with Status::cancelled.
   std::function<bool()> cancelled;
 };
@@ -182,6 +185,9 @@ class Writer {
   bool sharded() const;                          // after begin()
   std::vector<std::string> output_files() const; // after begin(): final paths of the files (index last)
   uint64_t bytes_written() const;
+  // After begin(): whether the data went (or goes) through O_DIRECT, and why not where it was asked for.
+  bool direct_io() const;
+  const std::vector<std::string>& io_notes() const;
 
  private:
   struct Impl;

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -78,13 +79,40 @@ struct Slot {
   uint64_t written = 0;
 };
 
+// O_DIRECT needs the file offset, the length and the memory address aligned to the device's logical block size;
+// 4 KiB satisfies every block size up to the page size.
+constexpr uint64_t kBlock = 4096;
+// One staging buffer: large enough that a direct write streams at device speed, small enough to keep one per
+// writing thread.
+constexpr std::size_t kStageBytes = std::size_t(8) << 20;
+
+uint64_t round_down(uint64_t x) { return x & ~(kBlock - 1); }
+
+// A 4 KiB block of the file that several writes share (a tensor's first and last block, the header's last):
+// assembled here and written once every byte of it has arrived.
+struct EdgeBlock {
+  uint8_t* buf = nullptr;
+  uint64_t filled = 0;
+};
+
 struct Shard {
   std::string file_name;  // final name (inside the directory when sharded)
   std::string tmp_path;   // where it is written
-  int fd = -1;
+  int fd = -1;            // buffered descriptor: the header in buffered mode, the file's partial last block, fsync
+  int dfd = -1;           // O_DIRECT descriptor of the same file, or -1
+  uint64_t file_bytes = 0;
+  std::map<uint64_t, EdgeBlock> edges;  // by block offset; guarded by Impl::edge_mu
   std::vector<std::string> tensors;
   uint64_t data_bytes = 0;
 };
+
+// posix_memalign'd blocks, freed with free().
+void free_aligned(uint8_t* p) noexcept { std::free(p); }
+uint8_t* alloc_aligned(std::size_t bytes) {
+  void* p = nullptr;
+  if (::posix_memalign(&p, kBlock, bytes) != 0) throw std::bad_alloc();
+  return static_cast<uint8_t*>(p);
+}
 
 enum class State { declaring, writing, committed, aborted, failed };
 
@@ -108,6 +136,38 @@ struct Writer::Impl {
   bool fault_on = false;
   uint64_t fault_after = 0;
   int fault_errno = EIO;
+  bool fault_direct_einval = false;  // a test switch: the first O_DIRECT write fails with EINVAL
+
+  // Direct I/O: the staging buffers (allocated once, reused, so their pages are faulted in only once) and the
+  // switch that turns it off for the rest of the run when the file system refuses a direct write.
+  bool direct = false;       // asked for (io_mode, output size)
+  bool direct_used = false;  // some file got an O_DIRECT descriptor
+  std::atomic<bool> direct_ok{true};
+  std::vector<std::string> io_notes;
+  std::mutex pool_mu, edge_mu;
+  std::vector<uint8_t*> stage_all, stage_free;
+
+  ~Impl() {
+    for (auto* b : stage_all) free_aligned(b);
+    for (auto& sh : shards)
+      for (auto& e : sh.edges) free_aligned(e.second.buf);
+  }
+
+  uint8_t* take_stage() {
+    std::lock_guard<std::mutex> lock(pool_mu);
+    if (!stage_free.empty()) {
+      uint8_t* b = stage_free.back();
+      stage_free.pop_back();
+      return b;
+    }
+    uint8_t* b = alloc_aligned(kStageBytes);
+    stage_all.push_back(b);
+    return b;
+  }
+  void give_stage(uint8_t* b) {
+    std::lock_guard<std::mutex> lock(pool_mu);
+    stage_free.push_back(b);
+  }
 
   void require(State s, const char* what) {
     if (state == s) return;
@@ -116,29 +176,35 @@ struct Writer::Impl {
     fail(Status::invalid_argument, path + ": " + what + " is not allowed: the writer is " + names[int(state)]);
   }
 
-  // pwrite everything, retrying short writes and EINTR; the fault-injection switch counts every byte.
-  void write_at(int fd, uint64_t offset, const void* data, uint64_t bytes, const std::string& what) {
-    const auto* p = static_cast<const uint8_t*>(data);
-    uint64_t allowed = bytes;
-    bool inject = false;
+  // Counts `bytes` towards bytes_written() and returns how many of them may be written: fewer when the
+  // fault-injection switch is set to fail inside them (then *inject is set and the caller fails after those).
+  uint64_t account(uint64_t bytes, bool* inject) {
+    *inject = false;
 #ifdef AQ_FAULT_INJECTION
     if (fault_on) {
       const uint64_t before = written.fetch_add(bytes);
       if (before + bytes > fault_after) {
-        allowed = fault_after > before ? fault_after - before : 0;
-        inject = true;
+        *inject = true;
+        return fault_after > before ? fault_after - before : 0;
       }
-    } else {
-      written.fetch_add(bytes);
+      return bytes;
     }
-#else
-    written.fetch_add(bytes);
 #endif
-    while (allowed > 0) {
+    written.fetch_add(bytes);
+    return bytes;
+  }
+
+  [[noreturn]] void fail_injected(const std::string& what) {
+    fail(Status::io, path + ": writing " + what + " failed: " + io::errno_text(fault_errno) + " (injected fault)");
+  }
+
+  // pwrite everything through the buffered descriptor, retrying short writes and EINTR.
+  void pwrite_buffered(int fd, uint64_t offset, const uint8_t* p, uint64_t bytes, const std::string& what) {
+    while (bytes > 0) {
       // Chunks of 64 MiB: a cancellation request is seen within one chunk of a large tensor.
       if (opt.cancelled && opt.cancelled())
         fail(Status::cancelled, path + ": cancelled while writing " + what);
-      const std::size_t chunk = std::size_t(std::min<uint64_t>(allowed, 64u << 20));
+      const std::size_t chunk = std::size_t(std::min<uint64_t>(bytes, 64u << 20));
       const ssize_t r = ::pwrite(fd, p, chunk, off_t(offset));
       if (r < 0) {
         if (errno == EINTR) continue;
@@ -148,11 +214,135 @@ struct Writer::Impl {
       if (r == 0) fail(Status::io, path + ": writing " + what + " failed: no progress (device full?)");
       p += r;
       offset += uint64_t(r);
-      allowed -= uint64_t(r);
+      bytes -= uint64_t(r);
     }
-    if (inject) {
-      fail(Status::io, path + ": writing " + what + " failed: " + io::errno_text(fault_errno) + " (injected fault)");
+  }
+
+  // Whole blocks from an aligned buffer through O_DIRECT. Where the file system refuses it (EINVAL), direct I/O
+  // is switched off for the rest of the run and these bytes go through the page cache instead; a short write
+  // leaves an unaligned rest, which does too.
+  void pwrite_direct(Shard& sh, uint64_t offset, const uint8_t* p, uint64_t bytes, const std::string& what) {
+    while (bytes > 0 && direct_ok.load(std::memory_order_relaxed)) {
+      if (opt.cancelled && opt.cancelled())
+        fail(Status::cancelled, path + ": cancelled while writing " + what);
+      const std::size_t chunk = std::size_t(std::min<uint64_t>(bytes, 64u << 20));
+      ssize_t r;
+      if (fault_direct_einval) {
+        r = -1;
+        errno = EINVAL;
+      } else {
+        r = ::pwrite(sh.dfd, p, chunk, off_t(offset));
+      }
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        const int e = errno;
+        if (e == EINVAL) {
+          refuse_direct(sh.tmp_path, "writing", e);
+          break;
+        }
+        fail(Status::io, path + ": writing " + what + " failed: " + io::errno_text(e));
+      }
+      if (r == 0) fail(Status::io, path + ": writing " + what + " failed: no progress (device full?)");
+      p += r;
+      offset += uint64_t(r);
+      bytes -= uint64_t(r);
+      if (uint64_t(r) % kBlock != 0) break;
     }
+    pwrite_buffered(sh.fd, offset, p, bytes, what);
+  }
+
+  void refuse_direct(const std::string& file, const char* when, int e) {
+    if (!direct_ok.exchange(false)) return;
+    std::lock_guard<std::mutex> lock(pool_mu);
+    io_notes.push_back(file + ": the file system refused O_DIRECT (" + when + ": " + io::errno_text(e) +
+                       "); written through the page cache");
+  }
+
+  // A piece inside one block that other writes share: copied into the block, which is written when complete.
+  // The file's partial last block is complete at the file's end and goes through the buffered descriptor.
+  void put_edge(Shard& sh, uint64_t offset, const uint8_t* p, uint64_t bytes, const std::string& what) {
+    const uint64_t blk = round_down(offset);
+    const uint64_t need = std::min(kBlock, sh.file_bytes - blk);
+    uint8_t* done = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(edge_mu);
+      EdgeBlock& e = sh.edges[blk];
+      if (!e.buf) {
+        e.buf = alloc_aligned(kBlock);
+        std::memset(e.buf, 0, kBlock);
+      }
+      std::memcpy(e.buf + (offset - blk), p, bytes);
+      e.filled += bytes;
+      if (e.filled == need) {
+        done = e.buf;
+        sh.edges.erase(blk);
+      }
+    }
+    if (!done) return;
+    struct Free {
+      uint8_t* b;
+      ~Free() { free_aligned(b); }
+    } guard{done};
+    if (need == kBlock && direct_ok.load(std::memory_order_relaxed))
+      pwrite_direct(sh, blk, done, kBlock, what);
+    else
+      pwrite_buffered(sh.fd, blk, done, need, what);
+  }
+
+  // Bytes at any offset of a shard: the whole blocks they cover through O_DIRECT (from the caller's memory when
+  // it is aligned, else copied into a staging buffer), the pieces of shared blocks at their edges assembled.
+  void put(Shard& sh, uint64_t offset, const uint8_t* p, uint64_t bytes, const std::string& what) {
+    // Once a shard has a direct descriptor its shared blocks are always assembled, even after a refusal turned
+    // direct I/O off: a block half-assembled before then must still be completed and written.
+    if (sh.dfd < 0) {
+      pwrite_buffered(sh.fd, offset, p, bytes, what);
+      return;
+    }
+    const uint64_t end = offset + bytes;
+    if (offset % kBlock != 0) {
+      const uint64_t stop = std::min(end, round_down(offset) + kBlock);
+      put_edge(sh, offset, p, stop - offset, what);
+      p += stop - offset;
+      offset = stop;
+    }
+    const uint64_t full_end = std::max(offset, round_down(end));
+    if (offset < full_end) {
+      uint64_t n = full_end - offset;
+      if (!direct_ok.load(std::memory_order_relaxed)) {
+        pwrite_buffered(sh.fd, offset, p, n, what);
+        p += n;
+        offset += n;
+      } else if (reinterpret_cast<uintptr_t>(p) % kBlock == 0) {
+        pwrite_direct(sh, offset, p, n, what);
+        p += n;
+        offset += n;
+      } else {
+        uint8_t* st = take_stage();
+        try {
+          while (n > 0) {
+            const uint64_t c = std::min<uint64_t>(n, kStageBytes);
+            std::memcpy(st, p, c);
+            pwrite_direct(sh, offset, st, c, what);
+            p += c;
+            offset += c;
+            n -= c;
+          }
+        } catch (...) {
+          give_stage(st);
+          throw;
+        }
+        give_stage(st);
+      }
+    }
+    if (offset < end) put_edge(sh, offset, p, end - offset, what);
+  }
+
+  // A logical write: counted, then put(); the fault-injection switch fails it after its allowed prefix.
+  void write_at(Shard& sh, uint64_t offset, const void* data, uint64_t bytes, const std::string& what) {
+    bool inject = false;
+    const uint64_t allowed = account(bytes, &inject);
+    put(sh, offset, static_cast<const uint8_t*>(data), allowed, what);
+    if (inject) fail_injected(what);
   }
 
   std::string header_json(const Shard& sh) const {
@@ -196,7 +386,8 @@ struct Writer::Impl {
   void close_all() noexcept {
     for (auto& s : shards) {
       if (s.fd >= 0) ::close(s.fd);
-      s.fd = -1;
+      if (s.dfd >= 0) ::close(s.dfd);
+      s.fd = s.dfd = -1;
     }
   }
 
@@ -324,6 +515,9 @@ void Writer::begin() {
   }
   w.tmp_root = w.out->temp_path();
   w.state = State::writing;
+  uint64_t out_bytes = 0;
+  for (const auto& sh : w.shards) out_bytes += sh.data_bytes;
+  w.direct = w.opt.io_mode == IoMode::direct || (w.opt.io_mode == IoMode::automatic && out_bytes >= kDirectIoMinBytes);
 
 #ifdef AQ_FAULT_INJECTION
   if (const char* n = std::getenv("AQ_FAULT_WRITE_AFTER_BYTES"); n && *n) {
@@ -332,6 +526,12 @@ void Writer::begin() {
     const char* e = std::getenv("AQ_FAULT_ERRNO");
     w.fault_errno = (e && std::strcmp(e, "ENOSPC") == 0) ? ENOSPC : EIO;
   }
+  // Where the file system refuses O_DIRECT: "open" at open(), "write" at the first direct write.
+  const char* refuse = std::getenv("AQ_FAULT_DIRECT_REFUSED");
+  const bool refuse_open = refuse && std::strcmp(refuse, "open") == 0;
+  w.fault_direct_einval = refuse && std::strcmp(refuse, "write") == 0;
+#else
+  const bool refuse_open = false;
 #endif
 
   try {
@@ -349,20 +549,33 @@ void Writer::begin() {
       if (header.size() > kMaxHeaderBytes)
         fail(Status::invalid_argument, w.path + ": header of " + std::to_string(header.size()) +
                                            " bytes exceeds the cap of " + std::to_string(kMaxHeaderBytes));
-      uint8_t len[8];
-      for (int i = 0; i < 8; ++i) len[i] = uint8_t(uint64_t(header.size()) >> (8 * i));
-      w.write_at(sh.fd, 0, len, 8, "the header length");
-      w.write_at(sh.fd, 8, header.data(), header.size(), "the header");
       uint64_t cursor = 8 + header.size();
       for (const auto& name : sh.tensors) {
         const uint64_t nb = w.decls.at(name).nbytes;
         w.slots.emplace(name, Slot{s, cursor, nb, 0});
         cursor += nb;
       }
+      sh.file_bytes = cursor;
       // Size the file now: a file whose tensors are not all written yet still has its final length, and a
       // zero-byte tail tensor needs no write at all.
       if (::ftruncate(sh.fd, off_t(cursor)) != 0)
         fail(Status::io, w.path + ": cannot size " + sh.tmp_path + ": " + io::errno_text(errno));
+      // A second descriptor of the same temporary for the data; the buffered one still fsyncs the file.
+      if (w.direct && w.direct_ok.load()) {
+        if (refuse_open) errno = EINVAL;
+        sh.dfd = refuse_open ? -1 : ::open(sh.tmp_path.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+        if (sh.dfd < 0) {
+          const int e = errno;
+          if (e != EINVAL) fail(Status::io, w.path + ": cannot open " + sh.tmp_path + ": " + io::errno_text(e));
+          w.refuse_direct(sh.tmp_path, "open", e);
+        } else {
+          w.direct_used = true;
+        }
+      }
+      uint8_t len[8];
+      for (int i = 0; i < 8; ++i) len[i] = uint8_t(uint64_t(header.size()) >> (8 * i));
+      w.write_at(sh, 0, len, 8, "the header length");
+      w.write_at(sh, 8, header.data(), header.size(), "the header");
     }
   } catch (...) {
     w.abort();
@@ -373,7 +586,7 @@ void Writer::begin() {
 void Writer::write(const std::string& name, const void* data, uint64_t bytes) {
   Impl& w = *impl_;
   uint64_t offset;
-  int fd;
+  Shard* sh;
   {
     std::lock_guard<std::mutex> lock(w.mu);
     w.require(State::writing, "write");
@@ -387,10 +600,10 @@ void Writer::write(const std::string& name, const void* data, uint64_t bytes) {
     if (bytes > 0 && !data) fail(Status::invalid_argument, w.path + ": tensor '" + name + "': data is NULL");
     offset = s.offset + s.written;
     s.written += bytes;
-    fd = w.shards[s.shard].fd;
+    sh = &w.shards[s.shard];
   }
   try {
-    w.write_at(fd, offset, data, bytes, "tensor '" + name + "'");
+    w.write_at(*sh, offset, data, bytes, "tensor '" + name + "'");
   } catch (...) {
     std::lock_guard<std::mutex> lock(w.mu);
     w.state = State::failed;
@@ -426,9 +639,19 @@ void Writer::commit() {
       idx.tmp_path = io::join(w.tmp_root, idx.file_name);
       idx.fd = w.create_file(idx.tmp_path);
       w.shards.push_back(idx);  // closed and fsynced with the shards
-      w.write_at(idx.fd, 0, text.data(), text.size(), "the index " + idx.file_name);
+      w.write_at(w.shards.back(), 0, text.data(), text.size(), "the index " + idx.file_name);
     }
+    // Every byte was written once, so every shared block is complete and was written when it completed.
+    for (const auto& sh : w.shards)
+      if (!sh.edges.empty())
+        fail(Status::internal, w.path + ": " + sh.tmp_path + ": " + std::to_string(sh.edges.size()) +
+                                   " block(s) incomplete at commit");
     for (auto& sh : w.shards) {
+      // One fsync covers the direct writes too: it flushes the device cache and the file's metadata.
+      if (sh.dfd >= 0) {
+        ::close(sh.dfd);
+        sh.dfd = -1;
+      }
       if (::fsync(sh.fd) != 0)
         fail(Status::io, w.path + ": fsync of " + sh.tmp_path + " failed: " + io::errno_text(errno));
       const int fd = sh.fd;
@@ -473,5 +696,9 @@ std::vector<std::string> Writer::output_files() const {
 }
 
 uint64_t Writer::bytes_written() const { return impl_->written.load(); }
+
+bool Writer::direct_io() const { return impl_->direct_used && impl_->direct_ok.load(); }
+
+const std::vector<std::string>& Writer::io_notes() const { return impl_->io_notes; }
 
 }  // namespace aq::st

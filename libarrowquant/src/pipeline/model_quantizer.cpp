@@ -103,6 +103,7 @@ std::string quantize_model_staged(const std::string& input_path, const std::stri
   st::WriterOptions wo;
   wo.max_shard_bytes = config.max_shard_size_mb * 1024 * 1024;
   wo.overwrite = config.overwrite;
+  wo.io_mode = config.io_mode;
   if (progress) wo.cancelled = run.cancel_check();
   st::Writer w(output_path, wo);
   w.reserve();
