@@ -184,6 +184,7 @@ BOOST_AUTO_TEST_CASE(refused_o_direct_falls_back_to_the_page_cache) {
       o.io_mode = IoMode::direct;
       {
         st::Writer w(out, o);
+        w.set_metadata("purpose", "direct io test");
         for (std::size_t i = 0; i < kSizes.size(); ++i) w.declare(tensor_name(i), "U8", {kSizes[i]});
         w.begin();
         for (std::size_t i = 0; i < kSizes.size(); ++i) {
