@@ -226,3 +226,62 @@ BOOST_AUTO_TEST_CASE(quantized_model_is_identical_in_every_io_mode_and_thread_co
     }
   }
 }
+
+// The streaming layout (WriterOptions::header_reserve): tensors declared after begin() go in the order declared,
+// metadata may come until commit(), the header fills the reserved space exactly; the same bytes in every io_mode.
+namespace {
+std::vector<uint8_t> write_streamed(const std::string& path, IoMode mode, uint64_t reserve) {
+  st::WriterOptions o;
+  o.io_mode = mode;
+  o.header_reserve = reserve;
+  st::Writer w(path, o);
+  w.declare("zz.first", "U8", {kSizes[0]});  // before begin(): placed first
+  w.begin();
+  const auto first = tensor_data(0);
+  w.write("zz.first", first.data(), first.size());
+  for (std::size_t i = kSizes.size(); i-- > 1;) {  // reverse name order: the file keeps the order written
+    const auto d = tensor_data(i);
+    w.declare(tensor_name(i), "U8", {kSizes[i]});
+    for (std::size_t off = 0; off < d.size(); off += 7777) w.write(tensor_name(i), d.data() + off, std::min<std::size_t>(7777, d.size() - off));
+    w.set_tensor_metadata(tensor_name(i), "info." + tensor_name(i), std::to_string(d.size()));
+  }
+  w.set_metadata("late", "set after the data");
+  w.commit();
+  return iotest::read_file(path);
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(streaming_layout_reserves_the_header_and_keeps_the_write_order) {
+  ScratchDir d(AQ_BINARY_DIR);
+  const std::vector<uint8_t> buffered = write_streamed(d / "b.safetensors", IoMode::buffered, 5000);
+  BOOST_TEST((write_streamed(d / "d.safetensors", IoMode::direct, 5000) == buffered));
+  const uint64_t n = uint64_t(buffered[0]) | uint64_t(buffered[1]) << 8;
+  BOOST_TEST(n == 5000u);  // the reserved size, rounded up to a multiple of 8
+  const st::Reader r = st::Reader::open(d / "b.safetensors");
+  BOOST_TEST(r.metadata().at("late") == "set after the data");
+  BOOST_TEST(r.find("zz.first")->file_offset == 8 + 5000u);
+  uint64_t prev = r.find("zz.first")->file_offset;
+  for (std::size_t i = kSizes.size(); i-- > 1;) {
+    const st::TensorInfo* t = r.find(tensor_name(i));
+    BOOST_TEST_REQUIRE(t);
+    BOOST_TEST(t->file_offset >= prev);
+    prev = t->file_offset;
+    std::vector<uint8_t> got(t->nbytes);
+    if (t->nbytes) r.read(*t, 0, got.data(), t->nbytes);
+    BOOST_TEST((got == tensor_data(i)));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(streaming_layout_header_larger_than_reserved_leaves_no_output) {
+  ScratchDir d(AQ_BINARY_DIR);
+  for (IoMode mode : {IoMode::buffered, IoMode::direct}) {
+    try {
+      write_streamed(d / "x.safetensors", mode, 64);
+      BOOST_FAIL("a header larger than its reserve was accepted");
+    } catch (const aq::Error& e) {
+      BOOST_TEST((e.status() == aq::Status::internal));
+      BOOST_TEST(std::string(e.what()).find("were reserved") != std::string::npos, e.what());
+    }
+    BOOST_TEST(aqtest::TempDir::list(d.path).empty());
+  }
+}

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -195,19 +196,54 @@ BOOST_AUTO_TEST_CASE(demo_model_is_dit_shaped_and_quantizes) {
   BOOST_TEST(r.find("blocks.11.adaLN_modulation.1.weight"));
 }
 
-BOOST_AUTO_TEST_CASE(streaming_two_pass_output_equals_the_in_memory_output) {
+// The tensors and metadata of a model, whatever their order in the file.
+std::string contents(const std::string& path) {
+  const aq::st::Reader r = aq::st::Reader::open(path);
+  std::string out;
+  for (const auto& [k, v] : r.metadata()) out += "M " + k + "=" + v + "\n";
+  for (const auto& t : r.tensors()) {
+    out += "T " + t.name + " " + aq::st::dtype_name(t.dtype);
+    for (uint64_t dim : t.shape) out += " " + std::to_string(dim);
+    out += "\n";
+    std::string b(t.nbytes, '\0');
+    if (t.nbytes) r.read(t, 0, b.data(), t.nbytes);
+    out += b;
+  }
+  return out;
+}
+
+BOOST_AUTO_TEST_CASE(streamed_outputs_hold_the_in_memory_output) {
   TempDir d;
   aq::write_demo_model(d / "demo.safetensors", 1);
-  aq::PipelineConfig c;
-  c.enable_time_aware = false;
-  c.mode = aq::Mode::search;
-  c.bit_width = 2;
-  auto held = boost::json::parse(aq::quantize_model(d / "demo.safetensors", d / "a.safetensors", c, nullptr)).as_object();
-  BOOST_TEST(!held.at("streaming_two_pass").as_bool());
-  c.max_memory_limit_mb = 1;  // far below the ~10 MB of outputs
-  auto streamed = boost::json::parse(aq::quantize_model(d / "demo.safetensors", d / "b.safetensors", c, nullptr)).as_object();
-  BOOST_TEST(streamed.at("streaming_two_pass").as_bool());
-  BOOST_TEST((slurp(d / "a.safetensors") == slurp(d / "b.safetensors")));
+  for (bool time_aware : {false, true}) {
+    BOOST_TEST_CONTEXT("time-aware " << time_aware) {
+      aq::PipelineConfig c;
+      c.enable_time_aware = time_aware;
+      c.mode = aq::Mode::search;
+      c.bit_width = 2;
+      c.time_aware.num_time_groups = 4;
+      auto held = boost::json::parse(aq::quantize_model(d / "demo.safetensors", d / "a.safetensors", c, nullptr)).as_object();
+      BOOST_TEST(!held.at("streaming_two_pass").as_bool());
+      BOOST_TEST(!held.at("streaming_single_pass").as_bool());
+      c.max_memory_limit_mb = 1;  // far below the ~10 MB of outputs
+      // Single pass: the same tensors and metadata, in the order written, after a reserved header.
+      auto single = boost::json::parse(aq::quantize_model(d / "demo.safetensors", d / "b.safetensors", c, nullptr)).as_object();
+      BOOST_TEST(single.at("streaming_single_pass").as_bool());
+      BOOST_TEST(contents(d / "a.safetensors") == contents(d / "b.safetensors"));
+      BOOST_TEST(slurp(d / "a.safetensors").size() < slurp(d / "b.safetensors").size());  // the reserve's padding
+      // Two passes: the very bytes of the in-memory run.
+      ::setenv("AQ_TEST_TWO_PASS", "1", 1);
+      auto two = boost::json::parse(aq::quantize_model(d / "demo.safetensors", d / "c.safetensors", c, nullptr)).as_object();
+      ::unsetenv("AQ_TEST_TWO_PASS");
+      BOOST_TEST(two.at("streaming_two_pass").as_bool());
+      BOOST_TEST((slurp(d / "a.safetensors") == slurp(d / "c.safetensors")));
+      // Deterministic: a second single pass on another thread count and io_mode gives the same bytes.
+      c.num_threads = 1;
+      c.io_mode = aq::IoMode::direct;
+      aq::quantize_model(d / "demo.safetensors", d / "e.safetensors", c, nullptr);
+      BOOST_TEST((slurp(d / "b.safetensors") == slurp(d / "e.safetensors")));
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(target_model_size_is_met_with_less_error_than_uniform_int2) {

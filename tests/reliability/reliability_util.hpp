@@ -86,6 +86,23 @@ inline std::vector<uint8_t> model_bytes(const std::string& path) {
   return all;
 }
 
+// The tensors (name, dtype, shape, bytes) and the metadata of a model, whatever their order in the file: what a
+// single-pass streamed output (tensors in the order written, a reserved header) shares with the in-memory one.
+inline std::string model_contents(const std::string& path) {
+  const aq::st::Reader r = aq::st::Reader::open(path);
+  std::string out;
+  for (const auto& [k, v] : r.metadata()) out += "M " + k + "=" + v + "\n";
+  for (const auto& t : r.tensors()) {
+    out += "T " + t.name + " " + aq::st::dtype_name(t.dtype);
+    for (uint64_t d : t.shape) out += " " + std::to_string(d);
+    out += "\n";
+    std::vector<uint8_t> b(t.nbytes);
+    if (t.nbytes) r.read(t, 0, b.data(), t.nbytes);
+    out.append(b.begin(), b.end());
+  }
+  return out;
+}
+
 // A synthetic model: `layers` blocks of F32 [rows, cols] linear weights plus a norm vector each, deterministic.
 inline void write_model(const std::string& path, int layers, uint64_t rows, uint64_t cols, uint64_t seed) {
   aq::st::Writer w(path);

@@ -140,6 +140,9 @@ struct Writer::Impl {
 
   // Direct I/O: the staging buffers (allocated once, reused, so their pages are faulted in only once) and the
   // switch that turns it off for the rest of the run when the file system refuses a direct write.
+  bool append = false;       // the streaming layout (WriterOptions::header_reserve)
+  uint64_t data_start = 0;   // append: 8 + the reserved header bytes
+  uint64_t cursor = 0;       // append: where the next declared tensor goes
   bool direct = false;       // asked for (io_mode, output size)
   bool direct_used = false;  // some file got an O_DIRECT descriptor
   std::atomic<bool> direct_ok{true};
@@ -262,7 +265,7 @@ struct Writer::Impl {
   // The file's partial last block is complete at the file's end and goes through the buffered descriptor.
   void put_edge(Shard& sh, uint64_t offset, const uint8_t* p, uint64_t bytes, const std::string& what) {
     const uint64_t blk = round_down(offset);
-    const uint64_t need = std::min(kBlock, sh.file_bytes - blk);
+    const uint64_t need = std::min(kBlock, sh.file_bytes - blk);  // file_bytes: UINT64_MAX until known
     uint8_t* done = nullptr;
     {
       std::lock_guard<std::mutex> lock(edge_mu);
@@ -345,6 +348,56 @@ struct Writer::Impl {
     if (inject) fail_injected(what);
   }
 
+  // The metadata rules (a key means one thing in the whole model, caps), checked when the metadata is final.
+  void check_metadata() {
+    Impl& w = *this;
+    for (const auto& kv : w.tensor_meta)
+      if (!w.decls.count(kv.first))
+        fail(Status::invalid_argument, w.path + ": tensor metadata names undeclared tensor '" + kv.first + "'");
+    // A key must mean one thing in the whole model: shards are merged by readers, which reject disagreements.
+    std::map<std::string, const std::string*> owner;  // tensor-metadata key -> tensor
+    for (const auto& kv : w.tensor_meta) {
+      for (const auto& m : kv.second) {
+        if (w.metadata.count(m.first))
+          fail(Status::invalid_argument, w.path + ": __metadata__ key " + aq::json::quote(m.first) +
+                                             " is set both globally and for tensor '" + kv.first + "'");
+        auto [it, fresh] = owner.emplace(m.first, &kv.first);
+        if (!fresh)
+          fail(Status::invalid_argument, w.path + ": __metadata__ key " + aq::json::quote(m.first) +
+                                             " is set for tensors '" + *it->second + "' and '" + kv.first + "'");
+      }
+    }
+    std::size_t md_entries = w.metadata.size();
+    for (const auto& kv : w.tensor_meta) md_entries += kv.second.size();
+    if (md_entries > kMaxMetadataEntries)
+      fail(Status::invalid_argument, w.path + ": __metadata__: " + std::to_string(md_entries) +
+                                         " entries exceed the cap of " + std::to_string(kMaxMetadataEntries));
+  }
+
+  // A second descriptor of the same temporary for the data; the buffered one still fsyncs the file.
+  void open_direct(Shard& sh, bool refuse_open) {
+    if (!direct || !direct_ok.load()) return;
+    if (refuse_open) errno = EINVAL;
+    sh.dfd = refuse_open ? -1 : ::open(sh.tmp_path.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+    if (sh.dfd < 0) {
+      const int e = errno;
+      if (e != EINVAL) fail(Status::io, path + ": cannot open " + sh.tmp_path + ": " + io::errno_text(e));
+      refuse_direct(sh.tmp_path, "open", e);
+    } else {
+      direct_used = true;
+    }
+  }
+
+  // Streaming layout: the tensor goes right after the previous one.
+  void place(const std::string& name, uint64_t nbytes) {
+    Shard& sh = shards[0];
+    if (cursor > UINT64_MAX - nbytes) fail(Status::invalid_argument, path + ": total size overflows");
+    slots.emplace(name, Slot{0, cursor, nbytes, 0});
+    sh.tensors.push_back(name);
+    sh.data_bytes += nbytes;
+    cursor += nbytes;
+  }
+
   std::string header_json(const Shard& sh) const {
     std::string j = "{";
     std::map<std::string, std::string> md = metadata;
@@ -364,8 +417,12 @@ struct Writer::Impl {
       j += "}";
     }
     uint64_t cursor = 0;
-    for (const auto& name : sh.tensors) {
+    // The streaming layout places tensors in the order declared; the header still lists them by name.
+    std::vector<std::string> by_name = sh.tensors;
+    if (append) std::sort(by_name.begin(), by_name.end());
+    for (const auto& name : by_name) {
       const Decl& d = decls.at(name);
+      if (append) cursor = slots.at(name).offset - data_start;
       if (j.size() > 1) j += ',';
       j += aq::json::quote(name) + ":{\"dtype\":\"" + dtype_name(d.dtype) + "\",\"shape\":[";
       for (std::size_t i = 0; i < d.shape.size(); ++i) j += (i ? "," : "") + std::to_string(d.shape[i]);
@@ -373,6 +430,10 @@ struct Writer::Impl {
       cursor += d.nbytes;
     }
     j += "}";
+    if (append) {
+      if (j.size() <= data_start - 8) j.append(data_start - 8 - j.size(), ' ');  // exactly the reserved space
+      return j;
+    }
     while (j.size() % 8 != 0) j += ' ';  // 8 + N is then a multiple of 8: the data section starts aligned
     return j;
   }
@@ -412,7 +473,9 @@ Writer::Writer(std::string path, WriterOptions options) : impl_(std::make_unique
 Writer::~Writer() { impl_->abort(); }
 
 void Writer::set_metadata(const std::string& key, const std::string& value) {
-  impl_->require(State::declaring, "set_metadata");
+  std::unique_lock<std::mutex> lock(impl_->mu, std::defer_lock);
+  if (impl_->append && impl_->state == State::writing) lock.lock();  // streaming: until commit()
+  else impl_->require(State::declaring, "set_metadata");
   if (!valid_utf8(key) || !valid_utf8(value))
     fail(Status::invalid_argument, impl_->path + ": __metadata__ key " + aq::json::quote(key) +
                                        ": key and value must be valid UTF-8");
@@ -420,7 +483,9 @@ void Writer::set_metadata(const std::string& key, const std::string& value) {
 }
 
 void Writer::set_tensor_metadata(const std::string& tensor, const std::string& key, const std::string& value) {
-  impl_->require(State::declaring, "set_tensor_metadata");
+  std::unique_lock<std::mutex> lock(impl_->mu, std::defer_lock);
+  if (impl_->append && impl_->state == State::writing) lock.lock();  // streaming: until commit()
+  else impl_->require(State::declaring, "set_tensor_metadata");
   if (!valid_utf8(key) || !valid_utf8(value))
     fail(Status::invalid_argument, impl_->path + ": __metadata__ key " + aq::json::quote(key) +
                                        ": key and value must be valid UTF-8");
@@ -435,7 +500,10 @@ void Writer::declare(const std::string& name, const std::string& dtype, const st
 }
 
 void Writer::declare(const std::string& name, DType dtype, const std::vector<uint64_t>& shape) {
-  impl_->require(State::declaring, "declare");
+  std::unique_lock<std::mutex> lock(impl_->mu, std::defer_lock);
+  const bool late = impl_->append && impl_->state == State::writing;  // streaming: placed at the cursor
+  if (late) lock.lock();
+  else impl_->require(State::declaring, "declare");
   const std::string at = impl_->path + ": tensor '" + name + "'";
   if (name.empty()) fail(Status::invalid_argument, impl_->path + ": a tensor name is empty");
   if (name == "__metadata__") fail(Status::invalid_argument, at + ": name is reserved");
@@ -449,6 +517,7 @@ void Writer::declare(const std::string& name, DType dtype, const std::vector<uin
     fail(Status::invalid_argument, at + ": more than " + std::to_string(kMaxTensors) + " tensors");
   const uint64_t nbytes = tensor_bytes(dtype, shape, at, Status::invalid_argument);
   impl_->decls.emplace(name, Decl{dtype, shape, nbytes});
+  if (late) impl_->place(name, nbytes);
 }
 
 void Writer::reserve() {
@@ -461,31 +530,18 @@ void Writer::reserve() {
 
 const std::vector<std::string>& Writer::notes() const { return impl_->notes; }
 
+void Writer::set_streaming_layout(uint64_t header_reserve, uint64_t size_hint) {
+  impl_->require(State::declaring, "set_streaming_layout");
+  impl_->opt.header_reserve = header_reserve;
+  impl_->opt.size_hint = size_hint;
+}
+
 void Writer::begin() {
   Impl& w = *impl_;
   w.require(State::declaring, "begin");
-  for (const auto& kv : w.tensor_meta)
-    if (!w.decls.count(kv.first))
-      fail(Status::invalid_argument, w.path + ": tensor metadata names undeclared tensor '" + kv.first + "'");
-  // A key must mean one thing in the whole model: shards are merged by readers, which reject disagreements.
-  std::map<std::string, const std::string*> owner;  // tensor-metadata key -> tensor
-  for (const auto& kv : w.tensor_meta) {
-    for (const auto& m : kv.second) {
-      if (w.metadata.count(m.first))
-        fail(Status::invalid_argument, w.path + ": __metadata__ key " + aq::json::quote(m.first) +
-                                           " is set both globally and for tensor '" + kv.first + "'");
-      auto [it, fresh] = owner.emplace(m.first, &kv.first);
-      if (!fresh)
-        fail(Status::invalid_argument, w.path + ": __metadata__ key " + aq::json::quote(m.first) +
-                                           " is set for tensors '" + *it->second + "' and '" + kv.first + "'");
-    }
-  }
-  std::size_t md_entries = w.metadata.size();
-  for (const auto& kv : w.tensor_meta) md_entries += kv.second.size();
-  if (md_entries > kMaxMetadataEntries)
-    fail(Status::invalid_argument, w.path + ": __metadata__: " + std::to_string(md_entries) +
-                                       " entries exceed the cap of " + std::to_string(kMaxMetadataEntries));
-
+  if (!w.opt.header_reserve) w.check_metadata();  // streaming: at commit(), when all of it is known
+  if (w.opt.header_reserve && w.opt.max_shard_bytes)
+    fail(Status::invalid_argument, w.path + ": a reserved header (the streaming layout) needs a single file");
   if (!w.out) reserve();
 
   // Layout: name order; greedy shards.
@@ -515,7 +571,7 @@ void Writer::begin() {
   }
   w.tmp_root = w.out->temp_path();
   w.state = State::writing;
-  uint64_t out_bytes = 0;
+  uint64_t out_bytes = w.opt.size_hint;
   for (const auto& sh : w.shards) out_bytes += sh.data_bytes;
   w.direct = w.opt.io_mode == IoMode::direct || (w.opt.io_mode == IoMode::automatic && out_bytes >= kDirectIoMinBytes);
 
@@ -545,6 +601,23 @@ void Writer::begin() {
         sh.file_name = base;
         sh.tmp_path = w.tmp_root;
       }
+      if (w.opt.header_reserve) {
+        // Streaming layout: the declared tensors in name order after the reserved header; the header and the
+        // file's length are written by commit().
+        const uint64_t reserve = (w.opt.header_reserve + 7) / 8 * 8;
+        if (reserve > kMaxHeaderBytes)
+          fail(Status::invalid_argument, w.path + ": a header reserve of " + std::to_string(reserve) +
+                                             " bytes exceeds the cap of " + std::to_string(kMaxHeaderBytes));
+        w.append = true;
+        w.data_start = w.cursor = 8 + reserve;
+        sh.file_bytes = UINT64_MAX;
+        const std::vector<std::string> first = std::move(sh.tensors);
+        sh.tensors.clear();
+        sh.data_bytes = 0;
+        for (const auto& name : first) w.place(name, w.decls.at(name).nbytes);
+        w.open_direct(sh, refuse_open);
+        continue;
+      }
       const std::string header = w.header_json(sh);
       if (header.size() > kMaxHeaderBytes)
         fail(Status::invalid_argument, w.path + ": header of " + std::to_string(header.size()) +
@@ -560,18 +633,7 @@ void Writer::begin() {
       // zero-byte tail tensor needs no write at all.
       if (::ftruncate(sh.fd, off_t(cursor)) != 0)
         fail(Status::io, w.path + ": cannot size " + sh.tmp_path + ": " + io::errno_text(errno));
-      // A second descriptor of the same temporary for the data; the buffered one still fsyncs the file.
-      if (w.direct && w.direct_ok.load()) {
-        if (refuse_open) errno = EINVAL;
-        sh.dfd = refuse_open ? -1 : ::open(sh.tmp_path.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
-        if (sh.dfd < 0) {
-          const int e = errno;
-          if (e != EINVAL) fail(Status::io, w.path + ": cannot open " + sh.tmp_path + ": " + io::errno_text(e));
-          w.refuse_direct(sh.tmp_path, "open", e);
-        } else {
-          w.direct_used = true;
-        }
-      }
+      w.open_direct(sh, refuse_open);
       uint8_t len[8];
       for (int i = 0; i < 8; ++i) len[i] = uint8_t(uint64_t(header.size()) >> (8 * i));
       w.write_at(sh, 0, len, 8, "the header length");
@@ -640,6 +702,33 @@ void Writer::commit() {
       idx.fd = w.create_file(idx.tmp_path);
       w.shards.push_back(idx);  // closed and fsynced with the shards
       w.write_at(w.shards.back(), 0, text.data(), text.size(), "the index " + idx.file_name);
+    }
+    if (w.append) {
+      w.check_metadata();
+      Shard& sh = w.shards[0];
+      const std::string header = w.header_json(sh);
+      if (header.size() != w.data_start - 8)
+        fail(Status::internal, w.path + ": the header needs " + std::to_string(header.size()) + " bytes but " +
+                                   std::to_string(w.data_start - 8) + " were reserved");
+      sh.file_bytes = w.cursor;  // known now: the last block is complete where the file ends
+      uint8_t len[8];
+      for (int i = 0; i < 8; ++i) len[i] = uint8_t(uint64_t(header.size()) >> (8 * i));
+      w.write_at(sh, 0, len, 8, "the header length");
+      w.write_at(sh, 8, header.data(), header.size(), "the header");
+      if (!sh.edges.empty()) {
+        const uint64_t blk = sh.edges.begin()->first;
+        const EdgeBlock e = sh.edges.begin()->second;
+        if (sh.edges.size() == 1 && blk + e.filled == sh.file_bytes) {
+          sh.edges.clear();
+          struct Free {
+            uint8_t* b;
+            ~Free() { free_aligned(b); }
+          } guard{e.buf};
+          w.pwrite_buffered(sh.fd, blk, e.buf, e.filled, "the last block");
+        }
+      }
+      if (::ftruncate(sh.fd, off_t(sh.file_bytes)) != 0)  // a zero-byte last tensor is written by no one
+        fail(Status::io, w.path + ": cannot size " + sh.tmp_path + ": " + io::errno_text(errno));
     }
     // Every byte was written once, so every shared block is complete and was written when it completed.
     for (const auto& sh : w.shards)

@@ -68,6 +68,7 @@ std::string quality_report(const std::string& input_path, const std::string& out
                            const PipelineConfig& config, const std::vector<LayerPlan>& plan,
                            const std::vector<QuantizedLayer>& layers, const st::Writer& w,
                            const boost::json::object& size_plan, bool calibration_file_used, bool two_pass,
+                           bool single_pass,
                            const RunTimes& times) {
   boost::json::object rep;
   rep["arrowquant_version"] = std::to_string(AQ_VERSION_MAJOR) + "." + std::to_string(AQ_VERSION_MINOR) + "." +
@@ -80,6 +81,7 @@ std::string quality_report(const std::string& input_path, const std::string& out
     rep["config"] = ec ? boost::json::value(nullptr) : cfg;
   }
   rep["streaming_two_pass"] = two_pass;
+  rep["streaming_single_pass"] = single_pass;
   rep["output_io"] = w.direct_io() ? "direct" : "buffered";
   {
     boost::json::array notes;

@@ -41,11 +41,12 @@ void keep_decisions_only(QuantizedTensor& q) {
 
 std::vector<QuantizedLayer> quantize_layers(const st::Reader& reader, const std::vector<LayerPlan>& plan,
                                             const PipelineConfig& config, bool two_pass, RunProgress& progress,
-                                            std::string* report_on_error, double* seconds) {
+                                            std::string* report_on_error, double* seconds, const LayerSink& sink) {
   std::vector<QuantizedLayer> outs;
   double t_quant = 0;
   for (const auto& p : plan) {
     if (!p.quantize) {
+      if (sink) sink(p, nullptr);
       progress.item_done(p.tensor->name, p.tensor->nbytes);
       continue;
     }
@@ -80,7 +81,8 @@ std::vector<QuantizedLayer> quantize_layers(const st::Reader& reader, const std:
       }
       l.bits_chosen = bits;
     }
-    if (two_pass) keep_decisions_only(l.q);
+    if (sink) sink(p, &l);
+    if (two_pass || sink) keep_decisions_only(l.q);
     reader.release(t);
     l.quantize_s = since(t0);
     t_quant += l.quantize_s;
