@@ -12,7 +12,7 @@
 //                     [--memory MB] [--keep]
 //
 // --io-mode sets the output's io_mode (docs/pipeline.md); --memory sets max_memory_limit_mb, the budget above
-// which the pipeline streams.
+// which the pipeline streams (in a single pass; with AQ_TEST_TWO_PASS=1 in the environment, in two passes).
 #include <sys/resource.h>
 
 #include <boost/json.hpp>
@@ -153,7 +153,10 @@ int main(int argc, char** argv) {
                 phase1 ? "INT4 rtn, data-free calibration + Phase 1" : "INT4 rtn, time-aware off", s, n / s / 1e6,
                 tot.at("commit_fsync_s").to_number<double>(), tot.at("quantize_s").to_number<double>(),
                 tot.at("time_aware_s").to_number<double>(), root.at("output_io").as_string().c_str(),
-                root.at("streaming_two_pass").as_bool() ? "streamed, two passes" : "held in memory", anon_mb,
+                root.at("streaming_two_pass").as_bool()      ? "streamed, two passes"
+                : root.at("streaming_single_pass").as_bool() ? "streamed, single pass (quantize includes the writes)"
+                                                             : "held in memory",
+                anon_mb,
                 peak_rss_mb());
     // The same-size I/O on its own, right after the run: reading the input plus writing as many bytes as the
     // output holds, then fsync; through O_DIRECT (the disk) and through the page cache (buffered). Where fresh

@@ -25,7 +25,7 @@ struct Settings {
   bool fail_fast = false;
   int num_threads = 0;  // 0 = the process default
   bool enable_time_aware = true;
-  bool enable_streaming = true;      // above the memory budget, quantize twice instead of holding outputs
+  bool enable_streaming = true;      // above the memory budget, write while quantizing instead of holding outputs
   bool skip_sensitive_layers = false;
   std::vector<std::string> sensitive_layer_names;     // exact names kept unquantized
   std::vector<std::string> sensitive_layer_patterns;  // ECMAScript regex, searched in the name

@@ -153,7 +153,7 @@ std::vector<KeyDef> build_table() {
   t.push_back(key("enable_time_aware", B, AQ_MEMBER(enable_time_aware), true,
                   "compute time-group activation parameters"));
   t.push_back(key("enable_streaming", B, AQ_MEMBER(enable_streaming), true,
-                  "bounded memory: above the budget, quantize twice instead of holding outputs")
+                  "bounded memory: above the budget, write each tensor as it is quantized (a sharded output: quantize twice) instead of holding outputs")
                   .env("ARROW_QUANT_ENABLE_STREAMING"));
   t.push_back(key("skip_sensitive_layers", B, AQ_MEMBER(skip_sensitive_layers), false,
                   "keep embeddings, norms and output heads unquantized"));
