@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
                 tot.at("commit_fsync_s").to_number<double>(), tot.at("quantize_s").to_number<double>(),
                 tot.at("time_aware_s").to_number<double>(), root.at("output_io").as_string().c_str(),
                 root.at("streaming_two_pass").as_bool()      ? "streamed, two passes"
-                : root.at("streaming_single_pass").as_bool() ? "streamed, single pass (quantize includes the writes)"
+                : root.at("streaming_single_pass").as_bool() ? "streamed, single pass (writes overlap quantize)"
                                                              : "held in memory",
                 anon_mb,
                 peak_rss_mb());

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <thread>
 
 #include <boost/json.hpp>
 
@@ -116,7 +117,12 @@ std::string quantize_model_staged(const std::string& input_path, const std::stri
   wo.max_shard_bytes = config.max_shard_size_mb * 1024 * 1024;
   wo.overwrite = config.overwrite;
   wo.io_mode = config.io_mode;
-  if (progress) wo.cancelled = run.cancel_check();
+  // The writer asks between chunks. A single-pass run writes on another thread (quantize_stage.hpp), where the
+  // callback, promised to run on the calling thread, is not asked: the caller's thread asks it after each tensor.
+  if (progress) {
+    const auto caller = std::this_thread::get_id();
+    wo.cancelled = [&run, caller] { return std::this_thread::get_id() == caller && run.cancelled(); };
+  }
   st::Writer w(output_path, wo);
   w.reserve();
 

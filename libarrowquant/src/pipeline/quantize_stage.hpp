@@ -18,7 +18,8 @@ namespace aq::pipeline {
 // only each layer's decisions and statistics; its codes are made again while writing. *seconds: the time spent
 // quantizing.
 // Single-pass streaming: called for every plan entry in plan order as soon as it is final (the quantized layer,
-// or nullptr for a kept tensor); the layer's codes are dropped after it returns, as in a two-pass run.
+// or nullptr for a kept tensor), on a thread of its own while the next layer is quantized (one call at a time);
+// the layer's codes are dropped after it returns, as in a two-pass run.
 using LayerSink = std::function<void(const LayerPlan&, const QuantizedLayer*)>;
 
 std::vector<QuantizedLayer> quantize_layers(const st::Reader& reader, const std::vector<LayerPlan>& plan,
