@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "arrowquant/error.hpp"
 #include "arrowquant/pipeline.hpp"
@@ -143,6 +144,44 @@ BOOST_AUTO_TEST_CASE(cancel_leaves_nothing_under_the_output_name) {
   }
   BOOST_TEST(!fs::exists(d / "out.safetensors"));
   for (const auto& e : fs::directory_iterator(d.path)) BOOST_TEST(e.path().filename() == "in.safetensors");
+}
+
+// A single streamed pass writes on another thread while it quantizes: the callback is still asked only on the
+// calling thread, and cancelling in any stage, with a write in flight, leaves nothing.
+BOOST_AUTO_TEST_CASE(single_pass_streaming_asks_on_the_calling_thread_and_cancels_cleanly) {
+  TempDir d;
+  aq::write_demo_model(d / "demo.safetensors", 3);
+  aq::PipelineConfig c;
+  c.time_aware.num_time_groups = 4;
+  c.max_memory_limit_mb = 1;
+  const auto caller = std::this_thread::get_id();
+  int calls = 0, other_thread = 0;
+  const std::string rep = aq::quantize_model_staged(
+      d / "demo.safetensors", d / "full.safetensors", c,
+      [&](aq::RunStage, const std::string&, uint64_t, uint64_t, uint64_t, uint64_t) {
+        ++calls;
+        if (std::this_thread::get_id() != caller) ++other_thread;
+        return true;
+      });
+  BOOST_TEST(boost::json::parse(rep).at("streaming_single_pass").as_bool());
+  BOOST_TEST(calls > 100);
+  BOOST_TEST(other_thread == 0);
+  for (int stop_at : {1, 2, 40, 150, calls - 1}) {
+    BOOST_TEST_CONTEXT("cancelled at call " << stop_at << " of " << calls) {
+      TempDir o;
+      int n = 0;
+      try {
+        aq::quantize_model_staged(d / "demo.safetensors", o / "out.safetensors", c,
+                                  [&](aq::RunStage, const std::string&, uint64_t, uint64_t, uint64_t, uint64_t) {
+                                    return ++n < stop_at;
+                                  });
+        BOOST_FAIL("not cancelled");
+      } catch (const aq::Error& e) {
+        BOOST_TEST(static_cast<int>(e.status()) == static_cast<int>(aq::Status::cancelled), e.what());
+      }
+      BOOST_TEST(fs::is_empty(o.path));
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(low_cosine_falls_back_to_more_bits_or_fails_fast) {
