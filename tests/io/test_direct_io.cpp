@@ -79,6 +79,7 @@ bool write_model(const std::string& path, const Run& run) {
         }
         for (std::size_t off = 0; off < d.size(); off += run.chunk)
           w.write(tensor_name(i), src + off, std::min(run.chunk, d.size() - off));
+        w.write(tensor_name(i), src, 0);  // empty writes are allowed anywhere, also at the file's unaligned end
         std::free(block);
       }
     });

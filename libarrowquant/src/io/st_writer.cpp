@@ -301,6 +301,7 @@ struct Writer::Impl {
       pwrite_buffered(sh.fd, offset, p, bytes, what);
       return;
     }
+    if (bytes == 0) return;  // an empty piece would open a shared block that nothing completes
     const uint64_t end = offset + bytes;
     if (offset % kBlock != 0) {
       const uint64_t stop = std::min(end, round_down(offset) + kBlock);
