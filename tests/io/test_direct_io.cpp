@@ -12,6 +12,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <memory>
+#include <new>
 #include <string>
 #include <thread>
 #include <vector>
@@ -64,27 +67,36 @@ bool write_model(const std::string& path, const Run& run) {
   w.set_metadata("purpose", "direct io test");
   for (std::size_t i = 0; i < kSizes.size(); ++i) w.declare(tensor_name(i), "U8", {kSizes[i]});
   w.begin();
+  // No Boost.Test assertions inside the threads (they are not thread-safe): an error is carried out and rethrown.
   std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(std::size_t(run.threads));
   for (int t = 0; t < run.threads; ++t) {
     pool.emplace_back([&, t] {
-      for (std::size_t i = std::size_t(t); i < kSizes.size(); i += std::size_t(run.threads)) {
-        const std::vector<uint8_t> d = tensor_data(i);
-        const uint8_t* src = d.data();
-        void* block = nullptr;
-        if (run.placed) {
-          const uint64_t lead = (*run.placed)[i] % 4096;
-          BOOST_REQUIRE(::posix_memalign(&block, 4096, lead + d.size() + 1) == 0);
-          std::memcpy(static_cast<uint8_t*>(block) + lead, d.data(), d.size());
-          src = static_cast<uint8_t*>(block) + lead;
+      try {
+        for (std::size_t i = std::size_t(t); i < kSizes.size(); i += std::size_t(run.threads)) {
+          const std::vector<uint8_t> d = tensor_data(i);
+          const uint8_t* src = d.data();
+          std::unique_ptr<void, void (*)(void*)> block(nullptr, std::free);
+          if (run.placed) {
+            const uint64_t lead = (*run.placed)[i] % 4096;
+            void* b = nullptr;
+            if (::posix_memalign(&b, 4096, lead + d.size() + 1) != 0) throw std::bad_alloc();
+            block.reset(b);
+            std::memcpy(static_cast<uint8_t*>(b) + lead, d.data(), d.size());
+            src = static_cast<uint8_t*>(b) + lead;
+          }
+          for (std::size_t off = 0; off < d.size(); off += run.chunk)
+            w.write(tensor_name(i), src + off, std::min(run.chunk, d.size() - off));
+          w.write(tensor_name(i), src, 0);  // empty writes are allowed anywhere, also at the file's unaligned end
         }
-        for (std::size_t off = 0; off < d.size(); off += run.chunk)
-          w.write(tensor_name(i), src + off, std::min(run.chunk, d.size() - off));
-        w.write(tensor_name(i), src, 0);  // empty writes are allowed anywhere, also at the file's unaligned end
-        std::free(block);
+      } catch (...) {
+        errors[std::size_t(t)] = std::current_exception();
       }
     });
   }
   for (auto& th : pool) th.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
   const bool direct = w.direct_io();
   w.commit();
   return direct;

@@ -98,7 +98,7 @@ struct EdgeBlock {
 struct Shard {
   std::string file_name;  // final name (inside the directory when sharded)
   std::string tmp_path;   // where it is written
-  int fd = -1;            // buffered descriptor: the header in buffered mode, the file's partial last block, fsync
+  int fd = -1;            // buffered: all writes without direct I/O, the file's partial last block; the fsync
   int dfd = -1;           // O_DIRECT descriptor of the same file, or -1
   uint64_t file_bytes = 0;
   std::map<uint64_t, EdgeBlock> edges;  // by block offset; guarded by Impl::edge_mu
@@ -138,11 +138,12 @@ struct Writer::Impl {
   int fault_errno = EIO;
   bool fault_direct_einval = false;  // a test switch: the first O_DIRECT write fails with EINVAL
 
-  // Direct I/O: the staging buffers (allocated once, reused, so their pages are faulted in only once) and the
-  // switch that turns it off for the rest of the run when the file system refuses a direct write.
   bool append = false;       // the streaming layout (WriterOptions::header_reserve)
   uint64_t data_start = 0;   // append: 8 + the reserved header bytes
   uint64_t cursor = 0;       // append: where the next declared tensor goes
+
+  // Direct I/O: the staging buffers (allocated once, reused, so their pages are faulted in only once) and the
+  // switch that turns it off for the rest of the run when the file system refuses a direct write.
   bool direct = false;       // asked for (io_mode, output size)
   bool direct_used = false;  // some file got an O_DIRECT descriptor
   std::atomic<bool> direct_ok{true};
@@ -240,7 +241,7 @@ struct Writer::Impl {
         if (errno == EINTR) continue;
         const int e = errno;
         if (e == EINVAL) {
-          refuse_direct(sh.tmp_path, "writing", e);
+          refuse_direct("writing", e);
           break;
         }
         fail(Status::io, path + ": writing " + what + " failed: " + io::errno_text(e));
@@ -254,10 +255,10 @@ struct Writer::Impl {
     pwrite_buffered(sh.fd, offset, p, bytes, what);
   }
 
-  void refuse_direct(const std::string& file, const char* when, int e) {
+  void refuse_direct(const char* when, int e) {
     if (!direct_ok.exchange(false)) return;
     std::lock_guard<std::mutex> lock(pool_mu);
-    io_notes.push_back(file + ": the file system refused O_DIRECT (" + when + ": " + io::errno_text(e) +
+    io_notes.push_back(path + ": the file system refused O_DIRECT (" + when + ": " + io::errno_text(e) +
                        "); written through the page cache");
   }
 
@@ -383,7 +384,7 @@ struct Writer::Impl {
     if (sh.dfd < 0) {
       const int e = errno;
       if (e != EINVAL) fail(Status::io, path + ": cannot open " + sh.tmp_path + ": " + io::errno_text(e));
-      refuse_direct(sh.tmp_path, "open", e);
+      refuse_direct("open", e);
     } else {
       direct_used = true;
     }
