@@ -4,6 +4,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <cstring>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -94,6 +97,81 @@ inline WriteCost file_write_cost(const std::string& dir, uint64_t bytes) {
   c.fsync_s = seconds_since(t1);
   ::close(fd);
   ::unlink(path.c_str());
+  return c;
+}
+
+// The same probes through O_DIRECT, the way the writer's io_mode direct works: one 8 MiB buffer aligned to 4 KiB,
+// allocated and touched once, reused for every chunk. Reading bypasses the page cache (the device's own speed);
+// writing puts the whole 4 KiB blocks through O_DIRECT and the short tail through an ordinary descriptor, then
+// fsync. A negative time: the file system refused O_DIRECT.
+class AlignedBuffer {
+ public:
+  explicit AlignedBuffer(std::size_t bytes) : bytes_(bytes) {
+    void* p = nullptr;
+    if (::posix_memalign(&p, 4096, bytes) != 0) throw std::runtime_error("posix_memalign failed");
+    p_ = static_cast<char*>(p);
+    std::memset(p_, 1, bytes);  // faulted in here, not inside the timed loop
+  }
+  ~AlignedBuffer() { std::free(p_); }
+  AlignedBuffer(const AlignedBuffer&) = delete;
+  AlignedBuffer& operator=(const AlignedBuffer&) = delete;
+  char* data() const { return p_; }
+  std::size_t size() const { return bytes_; }
+
+ private:
+  char* p_ = nullptr;
+  std::size_t bytes_;
+};
+
+inline double file_read_direct_seconds(const std::string& path, AlignedBuffer& buf) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC);
+  if (fd < 0) return -1;
+  const auto t0 = Clock::now();
+  uint64_t off = 0;
+  for (;;) {
+    const ssize_t r = ::pread(fd, buf.data(), buf.size(), off_t(off));
+    if (r < 0) {
+      ::close(fd);
+      return -1;
+    }
+    if (r == 0) break;
+    off += uint64_t(r);
+  }
+  const double s = seconds_since(t0);
+  ::close(fd);
+  return s;
+}
+
+inline WriteCost file_write_direct_cost(const std::string& dir, uint64_t bytes, AlignedBuffer& buf) {
+  const std::string path = dir + "/aq-bench-write-probe-direct.tmp";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot create " + path);
+  const int dfd = ::open(path.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+  WriteCost c;
+  if (dfd < 0) {
+    ::close(fd);
+    ::unlink(path.c_str());
+    c.write_s = c.fsync_s = -1;
+    return c;
+  }
+  const uint64_t whole = bytes & ~uint64_t(4095);
+  const auto t0 = Clock::now();
+  bool ok = true;
+  for (uint64_t off = 0; ok && off < whole;) {
+    const std::size_t n = std::size_t(std::min<uint64_t>(buf.size(), whole - off));
+    const ssize_t r = ::pwrite(dfd, buf.data(), n, off_t(off));
+    ok = r > 0 && r % 4096 == 0;
+    off += ok ? uint64_t(r) : 0;
+  }
+  if (ok && bytes > whole) ok = ::pwrite(fd, buf.data(), bytes - whole, off_t(whole)) == ssize_t(bytes - whole);
+  c.write_s = seconds_since(t0);
+  const auto t1 = Clock::now();
+  ::fsync(fd);
+  c.fsync_s = seconds_since(t1);
+  ::close(dfd);
+  ::close(fd);
+  ::unlink(path.c_str());
+  if (!ok) throw std::runtime_error("direct write probe failed in " + dir);
   return c;
 }
 

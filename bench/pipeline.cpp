@@ -1,21 +1,31 @@
 // End-to-end benchmark (not a test): a generated BF16 model of --params parameters (default 1e9) is written to
 // --dir, then quantized INT4 rtn by the pipeline with time-aware parameters off, and again with data-free
 // calibration and Phase 1 on. Prints params/s from the first read to the last byte written, the final
-// commit (fsync + rename) separately, and the peak resident set size. Next to them, measured in the same run:
-// the memory read bandwidth, how long reading the input from the page cache takes, and how long writing the
-// output's byte count into a file in --dir takes (and its fsync) on this machine.
+// commit (fsync + rename) separately, and the peak memory: the peak anonymous resident set (RssAnon of
+// /proc/self/status, sampled every 2 ms by a background thread during the run; it leaves out the mapped input's
+// page-cache pages, which the kernel can drop) and the process's peak resident set (getrusage, which counts them).
+// Next to them, measured in the same run: the memory read bandwidth and an I/O probe: reading the input and
+// writing the output's byte count plus fsync, once through O_DIRECT from one reused aligned buffer (what the disk
+// does) and once through the page cache (labelled buffered).
 //
-//   aq-bench-pipeline [--params 1e9] [--threads 2] [--dir /tmp] [--keep]
+//   aq-bench-pipeline [--params 1e9] [--threads 2] [--dir /tmp] [--io-mode auto|direct|buffered]
+//                     [--memory MB] [--keep]
+//
+// --io-mode sets the output's io_mode (docs/pipeline.md); --memory sets max_memory_limit_mb, the budget above
+// which the pipeline streams (in a single pass; with AQ_TEST_TWO_PASS=1 in the environment, in two passes).
 #include <sys/resource.h>
 
 #include <boost/json.hpp>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "arrowquant/fp16.hpp"
@@ -52,6 +62,38 @@ long peak_rss_mb() {
   getrusage(RUSAGE_SELF, &ru);
   return ru.ru_maxrss / 1024;
 }
+
+// RssAnon of /proc/self/status in KiB (0 where the line is missing).
+long rss_anon_kib() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("RssAnon:", 0) == 0) return std::atol(line.c_str() + 8);
+  return 0;
+}
+
+// The peak of RssAnon while it lives: a thread reads it every 2 ms.
+class AnonPeak {
+ public:
+  AnonPeak() : peak_(rss_anon_kib()), t_([this] {
+    while (!stop_.load()) {
+      const long v = rss_anon_kib();
+      if (v > peak_.load()) peak_.store(v);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }) {}
+  long stop_mb() {
+    stop_.store(true);
+    t_.join();
+    const long v = rss_anon_kib();
+    return std::max(v, peak_.load()) / 1024;
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<long> peak_;
+  std::thread t_;
+};
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,13 +101,18 @@ int main(int argc, char** argv) {
   int threads = 2;
   std::string dir = "/tmp";
   bool keep = false;
+  aq::IoMode io_mode = aq::IoMode::automatic;
+  uint64_t memory_mb = 0;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--params") && i + 1 < argc) params = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
+    else if (!std::strcmp(argv[i], "--io-mode") && i + 1 < argc && aq::parse_io_mode(argv[i + 1], &io_mode)) ++i;
+    else if (!std::strcmp(argv[i], "--memory") && i + 1 < argc) memory_mb = std::strtoull(argv[++i], nullptr, 10);
     else if (!std::strcmp(argv[i], "--keep")) keep = true;
     else {
-      std::fprintf(stderr, "usage: aq-bench-pipeline [--params 1e9] [--threads 2] [--dir /tmp] [--keep]\n");
+      std::fprintf(stderr, "usage: aq-bench-pipeline [--params 1e9] [--threads 2] [--dir /tmp] "
+                           "[--io-mode auto|direct|buffered] [--memory MB] [--keep]\n");
       return 2;
     }
   }
@@ -74,11 +121,15 @@ int main(int argc, char** argv) {
   write_model(in, static_cast<uint64_t>(params));
   const double in_gb = double(std::filesystem::file_size(in)) / 1e9;
   const double bw = aqbench::read_bandwidth(threads);
-  aqbench::file_read_seconds(in);  // warm the page cache
+  aqbench::AlignedBuffer probe_buf(std::size_t(8) << 20);
+  const double read_direct_s = aqbench::file_read_direct_seconds(in, probe_buf);
+  aqbench::file_read_seconds(in);  // warm the page cache: the pipeline reads through it
   const double read_s = aqbench::file_read_seconds(in);
-  std::printf("machine, same run: memory read %.1f GB/s (%d threads); input %.2f GB read from the page cache in %.3f s "
-              "(%.2f GB/s)\n",
-              bw, threads, in_gb, read_s, in_gb / read_s);
+  std::printf("machine, same run: memory read %.1f GB/s (%d threads); input %.2f GB read with O_DIRECT in %.3f s "
+              "(%.2f GB/s), from the page cache in %.3f s (%.2f GB/s)\n",
+              bw, threads, in_gb, read_direct_s, in_gb / read_direct_s, read_s, in_gb / read_s);
+  std::printf("io_mode %s, memory budget %s MB\n", aq::io_mode_name(io_mode),
+              memory_mb ? std::to_string(memory_mb).c_str() : "1024 (default)");
   for (int phase1 = 0; phase1 < 2; ++phase1) {
     aq::PipelineConfig c;
     c.bit_width = 4;
@@ -87,25 +138,47 @@ int main(int argc, char** argv) {
     c.num_threads = threads;
     c.min_accuracy = 0;
     c.enable_time_aware = phase1 == 1;
+    c.io_mode = io_mode;
+    c.max_memory_limit_mb = memory_mb;
+    AnonPeak anon;
     const auto t0 = Clock::now();
     const std::string rep = aq::quantize_model(in, out, c, nullptr);
     const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    const auto tot = boost::json::parse(rep).at("totals").as_object();
+    const long anon_mb = anon.stop_mb();
+    const auto root = boost::json::parse(rep).as_object();
+    const auto tot = root.at("totals").as_object();
     const double n = tot.at("quantized_params").to_number<double>();
-    std::printf("%-44s %8.3f s  %7.0f M params/s  (commit+fsync %.3f s, quantize %.3f s, time-aware %.3f s)  peak RSS %ld MB\n",
+    std::printf("%-44s %8.3f s  %7.0f M params/s  (commit+fsync %.3f s, quantize %.3f s, time-aware %.3f s; "
+                "output %s, %s)  peak RssAnon %ld MB, peak RSS %ld MB\n",
                 phase1 ? "INT4 rtn, data-free calibration + Phase 1" : "INT4 rtn, time-aware off", s, n / s / 1e6,
                 tot.at("commit_fsync_s").to_number<double>(), tot.at("quantize_s").to_number<double>(),
-                tot.at("time_aware_s").to_number<double>(), peak_rss_mb());
+                tot.at("time_aware_s").to_number<double>(), root.at("output_io").as_string().c_str(),
+                root.at("streaming_two_pass").as_bool()      ? "streamed, two passes"
+                : root.at("streaming_single_pass").as_bool() ? "streamed, single pass (writes overlap quantize)"
+                                                             : "held in memory",
+                anon_mb,
+                peak_rss_mb());
     // The same-size I/O on its own, right after the run: reading the input plus writing as many bytes as the
-    // output holds, then fsync. Where fresh page-cache pages are expensive (a VM that returns free memory to its
-    // host) this probe varies from run to run as much as the pipeline does.
+    // output holds, then fsync; through O_DIRECT (the disk) and through the page cache (buffered). Where fresh
+    // page-cache pages are expensive (a VM that returns free memory to its host) the buffered probe varies from
+    // run to run as much as a buffered pipeline run does.
     const uint64_t out_bytes = std::filesystem::file_size(out);
+    const aqbench::WriteCost dc = aqbench::file_write_direct_cost(dir, out_bytes, probe_buf);
+    if (read_direct_s >= 0 && dc.write_s >= 0) {
+      const double probe_s = read_direct_s + dc.write_s + dc.fsync_s;
+      std::printf("%-44s %8.3f s  %7.0f M params/s  (read %.3f s + write %.2f GB %.3f s = %.2f GB/s + fsync %.3f s);"
+                  "  run / probe = %.2f\n",
+                  "  I/O probe, O_DIRECT (same bytes, same run)", probe_s, n / probe_s / 1e6, read_direct_s,
+                  out_bytes / 1e9, dc.write_s, out_bytes / 1e9 / dc.write_s, dc.fsync_s, s / probe_s);
+    } else {
+      std::printf("  I/O probe, O_DIRECT: refused by the file system of %s\n", dir.c_str());
+    }
     const aqbench::WriteCost wc = aqbench::file_write_cost(dir, out_bytes);
     const double probe_s = read_s + wc.write_s + wc.fsync_s;
-    std::printf("%-44s %8.3f s  %7.0f M params/s  (read %.3f s + write %.2f GB %.3f s = %.2f GB/s + fsync %.3f s);"
-                "  run / probe = %.2f; at this write rate no design exceeds %.0f M params/s\n",
-                "  I/O probe (same bytes, same run)", probe_s, n / probe_s / 1e6, read_s, out_bytes / 1e9, wc.write_s,
-                out_bytes / 1e9 / wc.write_s, wc.fsync_s, s / probe_s, n / (wc.write_s + wc.fsync_s) / 1e6);
+    std::printf("%-44s %8.3f s  %7.0f M params/s  (page-cache read %.3f s + write %.2f GB %.3f s = %.2f GB/s + "
+                "fsync %.3f s);  run / probe = %.2f\n",
+                "  I/O probe, buffered (same bytes, same run)", probe_s, n / probe_s / 1e6, read_s, out_bytes / 1e9,
+                wc.write_s, out_bytes / 1e9 / wc.write_s, wc.fsync_s, s / probe_s);
   }
   if (!keep) {
     std::filesystem::remove(in);

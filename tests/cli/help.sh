@@ -16,7 +16,7 @@ check_help "--help" quantize inspect dequantize validate demo --help --version "
 check_help "-h" quantize inspect dequantize validate demo
 check_help "help quantize" --config --profile
 check_help "quantize --help" INPUT OUTPUT --config --profile edge local cloud --bits --bit-width --group-size \
-  --mode rtn search --time-groups --num-time-groups --calibration --threads --report --html-report --quiet \
+  --mode rtn search --time-groups --num-time-groups --calibration --threads --io-mode direct buffered --report --html-report --quiet \
   --force --tensor-type --keep --pure hierarchical 130 143 \
   ARROW_QUANT_ "Exit status"
 check_help "inspect --help" FILE --json

@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(profile_json_round_trip_clone_and_key_listing) {
   BOOST_TEST(get(e, "bit_width") == "8");
 
   const uint64_t n = aq_config_key_count();
-  BOOST_TEST(n == 46u);  // enable_mixed_precision is a retired key (a warning), not a setting
+  BOOST_TEST(n == 47u);  // enable_mixed_precision is a retired key (a warning), not a setting
   for (uint64_t i = 0; i < n; ++i) {
     const char* k = aq_config_key_name(i);
     BOOST_TEST_REQUIRE(k != nullptr);

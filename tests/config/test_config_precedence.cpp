@@ -93,7 +93,8 @@ BOOST_AUTO_TEST_CASE(every_environment_variable_maps_to_its_key) {
               {"ARROW_QUANT_GROUP_SIZE", "32"},       {"ARROW_QUANT_MIN_ACCURACY", " 0.95 "},
               {"ARROW_QUANT_CALIBRATION_SAMPLES", "64"}, {"ARROW_QUANT_FAIL_FAST", "TRUE"},
               {"ARROW_QUANT_NUM_THREADS", "3"},       {"ARROW_QUANT_ENABLE_STREAMING", "0"},
-              {"ARROW_QUANT_MAX_MEMORY_MB", "2048"},  {"ARROW_QUANT_SOMETHING_ELSE", "ignored"}};
+              {"ARROW_QUANT_MAX_MEMORY_MB", "2048"},  {"ARROW_QUANT_IO_MODE", " Buffered "},
+              {"ARROW_QUANT_SOMETHING_ELSE", "ignored"}};
   Config c;
   c.apply_env(env.fn());
   const auto& v = c.values();
@@ -106,8 +107,9 @@ BOOST_AUTO_TEST_CASE(every_environment_variable_maps_to_its_key) {
   BOOST_TEST(v.num_threads == 3);
   BOOST_TEST(!v.enable_streaming);
   BOOST_TEST(v.max_memory_limit_mb == 2048u);
+  BOOST_TEST((v.io_mode == aq::IoMode::buffered));
   for (const auto& [var, key] : Config::env_variables()) BOOST_TEST(c.source(key) == "env:" + var, key);
-  BOOST_TEST(Config::env_variables().size() == 9u);
+  BOOST_TEST(Config::env_variables().size() == 10u);
 }
 
 BOOST_AUTO_TEST_CASE(empty_variables_are_unset_and_bad_ones_name_the_variable) {
@@ -133,6 +135,7 @@ BOOST_AUTO_TEST_CASE(empty_variables_are_unset_and_bad_ones_name_the_variable) {
       {"ARROW_QUANT_NUM_THREADS", "1.5", "must be an integer"},
       {"ARROW_QUANT_ENABLE_STREAMING", "2", "true or false"},
       {"ARROW_QUANT_MAX_MEMORY_MB", "0", "[1, "},
+      {"ARROW_QUANT_IO_MODE", "fast", "must be one of"},
   };
   for (const auto& b : bad) {
     FakeEnv e;

@@ -2,8 +2,9 @@
 
 1. Files written by safetensors (single, and a sharded set with an index) are read by our reader
    (aq_io_safetensors_tool dump): every tensor's dtype, shape and bytes, and the metadata, must match.
-2. Files written by our writer (aq_io_safetensors_tool write; single and sharded) are opened with
-   safetensors.safe_open: every tensor and the metadata intact, the index consistent.
+2. Files written by our writer (aq_io_safetensors_tool write; single, sharded, and the streaming layout with
+   a reserved header and tensors in write order) are opened with safetensors.safe_open: every tensor and the
+   metadata intact, the index consistent.
 
 Run by CTest (io.python_interop). Exit status 0 only when every check passed.
 """
@@ -213,6 +214,13 @@ def ours_to_python(tool, work):
     run_tool(tool, "write", again)
     with open(single, "rb") as a, open(again, "rb") as b:
         check(a.read() == b.read(), "our writer is not deterministic")
+
+    # the streaming layout: data in write order (reverse name order here), the header padded to its reserve
+    streamed = os.path.join(work, "ours_streamed.safetensors")
+    run_tool(tool, "write-streamed", streamed)
+    check_our_file(streamed, [s[0] for s in SAMPLE], "our streamed file", meta)
+    with open(streamed, "rb") as fh:
+        check(int.from_bytes(fh.read(8), "little") == 4096, "our streamed file: header length is not the reserve")
 
     out = os.path.join(work, "ours_sharded")
     run_tool(tool, "write", out, "4096")

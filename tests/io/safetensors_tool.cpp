@@ -105,14 +105,38 @@ int write(const std::string& path, uint64_t shard_bytes) {
   return 0;
 }
 
+// The streaming layout (a reserved header, tensors declared after begin() in reverse name order, so the data
+// section is not in name order), written through O_DIRECT where the file system takes it.
+int write_streamed(const std::string& path) {
+  st::WriterOptions o;
+  o.header_reserve = 4096;
+  o.io_mode = aq::IoMode::direct;
+  st::Writer w(path, o);
+  w.begin();
+  for (std::size_t k = kSample.size(); k-- > 0;) {
+    st::DType d;
+    st::lookup_dtype(kSample[k].dtype, &d);
+    w.declare(kSample[k].name, d, kSample[k].shape);
+    const auto bytes = sample_bytes(k, st::tensor_bytes(d, kSample[k].shape, kSample[k].name), d == st::DType::BOOL);
+    w.write(kSample[k].name, bytes.data(), bytes.size());
+  }
+  w.set_metadata(st::kFormatKey, st::kFormatVersion);
+  w.set_metadata(st::kVersionKey, "0.1.0");
+  w.set_metadata("note", "quote \" backslash \\ newline \n \xc3\xbc" "n\xc3\xaf" "code");
+  w.set_tensor_metadata("q.big", "q.big.info", R"({"bits":4,"format":"flat"})");
+  w.commit();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
     if (argc >= 3 && std::strcmp(argv[1], "dump") == 0) return dump(argv[2]);
+    if (argc >= 3 && std::strcmp(argv[1], "write-streamed") == 0) return write_streamed(argv[2]);
     if (argc >= 3 && std::strcmp(argv[1], "write") == 0)
       return write(argv[2], argc >= 4 ? std::strtoull(argv[3], nullptr, 10) : 0);
-    std::fprintf(stderr, "usage: %s dump PATH | write PATH [SHARD_BYTES]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s dump PATH | write PATH [SHARD_BYTES] | write-streamed PATH\n", argv[0]);
     return 2;
   } catch (const aq::Error& e) {
     std::fprintf(stderr, "error (status %d): %s\n", int(e.status()), e.what());

@@ -3,9 +3,11 @@
 #include <boost/test/unit_test.hpp>
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "arrowquant/error.hpp"
 #include "arrowquant/pipeline.hpp"
@@ -144,6 +146,44 @@ BOOST_AUTO_TEST_CASE(cancel_leaves_nothing_under_the_output_name) {
   for (const auto& e : fs::directory_iterator(d.path)) BOOST_TEST(e.path().filename() == "in.safetensors");
 }
 
+// A single streamed pass writes on another thread while it quantizes: the callback is still asked only on the
+// calling thread, and cancelling in any stage, with a write in flight, leaves nothing.
+BOOST_AUTO_TEST_CASE(single_pass_streaming_asks_on_the_calling_thread_and_cancels_cleanly) {
+  TempDir d;
+  aq::write_demo_model(d / "demo.safetensors", 3);
+  aq::PipelineConfig c;
+  c.time_aware.num_time_groups = 4;
+  c.max_memory_limit_mb = 1;
+  const auto caller = std::this_thread::get_id();
+  int calls = 0, other_thread = 0;
+  const std::string rep = aq::quantize_model_staged(
+      d / "demo.safetensors", d / "full.safetensors", c,
+      [&](aq::RunStage, const std::string&, uint64_t, uint64_t, uint64_t, uint64_t) {
+        ++calls;
+        if (std::this_thread::get_id() != caller) ++other_thread;
+        return true;
+      });
+  BOOST_TEST(boost::json::parse(rep).at("streaming_single_pass").as_bool());
+  BOOST_TEST(calls > 100);
+  BOOST_TEST(other_thread == 0);
+  for (int stop_at : {1, 2, 40, 150, calls - 1}) {
+    BOOST_TEST_CONTEXT("cancelled at call " << stop_at << " of " << calls) {
+      TempDir o;
+      int n = 0;
+      try {
+        aq::quantize_model_staged(d / "demo.safetensors", o / "out.safetensors", c,
+                                  [&](aq::RunStage, const std::string&, uint64_t, uint64_t, uint64_t, uint64_t) {
+                                    return ++n < stop_at;
+                                  });
+        BOOST_FAIL("not cancelled");
+      } catch (const aq::Error& e) {
+        BOOST_TEST(static_cast<int>(e.status()) == static_cast<int>(aq::Status::cancelled), e.what());
+      }
+      BOOST_TEST(fs::is_empty(o.path));
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(low_cosine_falls_back_to_more_bits_or_fails_fast) {
   TempDir d;
   write_small_model(d / "in.safetensors");  // Gaussian matrices: INT2 cosine is about 0.94
@@ -195,19 +235,54 @@ BOOST_AUTO_TEST_CASE(demo_model_is_dit_shaped_and_quantizes) {
   BOOST_TEST(r.find("blocks.11.adaLN_modulation.1.weight"));
 }
 
-BOOST_AUTO_TEST_CASE(streaming_two_pass_output_equals_the_in_memory_output) {
+// The tensors and metadata of a model, whatever their order in the file.
+std::string contents(const std::string& path) {
+  const aq::st::Reader r = aq::st::Reader::open(path);
+  std::string out;
+  for (const auto& [k, v] : r.metadata()) out += "M " + k + "=" + v + "\n";
+  for (const auto& t : r.tensors()) {
+    out += "T " + t.name + " " + aq::st::dtype_name(t.dtype);
+    for (uint64_t dim : t.shape) out += " " + std::to_string(dim);
+    out += "\n";
+    std::string b(t.nbytes, '\0');
+    if (t.nbytes) r.read(t, 0, b.data(), t.nbytes);
+    out += b;
+  }
+  return out;
+}
+
+BOOST_AUTO_TEST_CASE(streamed_outputs_hold_the_in_memory_output) {
   TempDir d;
   aq::write_demo_model(d / "demo.safetensors", 1);
-  aq::PipelineConfig c;
-  c.enable_time_aware = false;
-  c.mode = aq::Mode::search;
-  c.bit_width = 2;
-  auto held = boost::json::parse(aq::quantize_model(d / "demo.safetensors", d / "a.safetensors", c, nullptr)).as_object();
-  BOOST_TEST(!held.at("streaming_two_pass").as_bool());
-  c.max_memory_limit_mb = 1;  // far below the ~10 MB of outputs
-  auto streamed = boost::json::parse(aq::quantize_model(d / "demo.safetensors", d / "b.safetensors", c, nullptr)).as_object();
-  BOOST_TEST(streamed.at("streaming_two_pass").as_bool());
-  BOOST_TEST((slurp(d / "a.safetensors") == slurp(d / "b.safetensors")));
+  for (bool time_aware : {false, true}) {
+    BOOST_TEST_CONTEXT("time-aware " << time_aware) {
+      aq::PipelineConfig c;
+      c.enable_time_aware = time_aware;
+      c.mode = aq::Mode::search;
+      c.bit_width = 2;
+      c.time_aware.num_time_groups = 4;
+      auto held = boost::json::parse(aq::quantize_model(d / "demo.safetensors", d / "a.safetensors", c, nullptr)).as_object();
+      BOOST_TEST(!held.at("streaming_two_pass").as_bool());
+      BOOST_TEST(!held.at("streaming_single_pass").as_bool());
+      c.max_memory_limit_mb = 1;  // far below the ~10 MB of outputs
+      // Single pass: the same tensors and metadata, in the order written, after a reserved header.
+      auto single = boost::json::parse(aq::quantize_model(d / "demo.safetensors", d / "b.safetensors", c, nullptr)).as_object();
+      BOOST_TEST(single.at("streaming_single_pass").as_bool());
+      BOOST_TEST(contents(d / "a.safetensors") == contents(d / "b.safetensors"));
+      BOOST_TEST(slurp(d / "a.safetensors").size() < slurp(d / "b.safetensors").size());  // the reserve's padding
+      // Two passes: the very bytes of the in-memory run.
+      ::setenv("AQ_TEST_TWO_PASS", "1", 1);
+      auto two = boost::json::parse(aq::quantize_model(d / "demo.safetensors", d / "c.safetensors", c, nullptr)).as_object();
+      ::unsetenv("AQ_TEST_TWO_PASS");
+      BOOST_TEST(two.at("streaming_two_pass").as_bool());
+      BOOST_TEST((slurp(d / "a.safetensors") == slurp(d / "c.safetensors")));
+      // Deterministic: a second single pass on another thread count and io_mode gives the same bytes.
+      c.num_threads = 1;
+      c.io_mode = aq::IoMode::direct;
+      aq::quantize_model(d / "demo.safetensors", d / "e.safetensors", c, nullptr);
+      BOOST_TEST((slurp(d / "b.safetensors") == slurp(d / "e.safetensors")));
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(target_model_size_is_met_with_less_error_than_uniform_int2) {

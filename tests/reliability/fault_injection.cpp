@@ -42,9 +42,12 @@ struct Model {
   }
 };
 
+// With the io_mode under test (reltest::test_io_mode()) added.
 aq_config* config(const char* json) {
+  boost::json::object o = boost::json::parse(json).as_object();
+  if (!reltest::test_io_mode().empty()) o["io_mode"] = reltest::test_io_mode();
   aq_config* c = nullptr;
-  BOOST_REQUIRE(aq_config_from_json(json, &c) == AQ_OK);
+  BOOST_REQUIRE(aq_config_from_json(boost::json::serialize(o).c_str(), &c) == AQ_OK);
   return c;
 }
 
@@ -168,29 +171,35 @@ BOOST_AUTO_TEST_CASE(failed_dequantized_export_leaves_nothing) {
   BOOST_TEST(reltest::checksum(q) == q_sum);
 }
 
-BOOST_AUTO_TEST_CASE(failed_two_pass_streaming_write_leaves_nothing) {
-  // Over the memory budget the pipeline writes while it quantizes (second pass): a failure then comes in the
-  // middle of the quantization, with the writer's temporary open.
+BOOST_AUTO_TEST_CASE(failed_streaming_write_leaves_nothing) {
+  // Over the memory budget the pipeline writes while it quantizes (single pass; or, with AQ_TEST_TWO_PASS=1,
+  // during the second pass): a failure then comes in the middle of the quantization, with the writer's temporary
+  // open; in a single pass also at commit(), which writes the reserved header last.
   Model m;
   aq_config* c = config("{\"num_time_groups\": 4, \"max_memory_limit_mb\": 1}");
-  TempDir ref_dir("fault_2p_ref");
-  const std::string ref = ref_dir / "out.safetensors";
-  aq_report* rep = nullptr;
-  BOOST_REQUIRE(aq_quantize_model(m.path.c_str(), ref.c_str(), c, nullptr, nullptr, &rep) == AQ_OK);
-  const char* json = nullptr;
-  uint64_t bytes = 0;
-  BOOST_REQUIRE(aq_report_text(rep, &json, &bytes) == AQ_OK);
-  const boost::json::value r = boost::json::parse(std::string(json, bytes));
-  BOOST_TEST_REQUIRE(r.at("streaming_two_pass").as_bool());
-  aq_report_free(rep);
-  const uint64_t total = reltest::file_size(ref);
-  for (uint64_t n : {uint64_t(0), uint64_t(8), total / 3, total - 1}) {
-    BOOST_TEST_CONTEXT("EIO after " << n << " of " << total << " bytes") {
-      TempDir out_dir("fault_2p");
-      FaultSwitch f(n, "EIO");
-      BOOST_TEST(quantize(m.path, out_dir / "out.safetensors", c) == AQ_ERR_IO);
-      BOOST_TEST(TempDir::list(out_dir.path).empty());
+  for (const char* field : {"streaming_single_pass", "streaming_two_pass"}) {
+    const bool two = std::strcmp(field, "streaming_two_pass") == 0;
+    if (two) ::setenv("AQ_TEST_TWO_PASS", "1", 1);
+    TempDir ref_dir("fault_2p_ref");
+    const std::string ref = ref_dir / "out.safetensors";
+    aq_report* rep = nullptr;
+    BOOST_REQUIRE(aq_quantize_model(m.path.c_str(), ref.c_str(), c, nullptr, nullptr, &rep) == AQ_OK);
+    const char* json = nullptr;
+    uint64_t bytes = 0;
+    BOOST_REQUIRE(aq_report_text(rep, &json, &bytes) == AQ_OK);
+    const boost::json::value r = boost::json::parse(std::string(json, bytes));
+    BOOST_TEST_REQUIRE(r.at(field).as_bool());
+    aq_report_free(rep);
+    const uint64_t total = reltest::file_size(ref);
+    for (uint64_t n : {uint64_t(0), uint64_t(8), total / 3, total - 1}) {
+      BOOST_TEST_CONTEXT(field << ": EIO after " << n << " of " << total << " bytes") {
+        TempDir out_dir("fault_2p");
+        FaultSwitch f(n, "EIO");
+        BOOST_TEST(quantize(m.path, out_dir / "out.safetensors", c) == AQ_ERR_IO);
+        BOOST_TEST(TempDir::list(out_dir.path).empty());
+      }
     }
+    ::unsetenv("AQ_TEST_TWO_PASS");
   }
   aq_config_free(c);
   BOOST_TEST(reltest::checksum(m.path) == m.sum);

@@ -57,6 +57,7 @@ std::vector<std::string> quantize_argv(const std::string& in, const std::string&
   std::vector<std::string> a = {AQ_CLI_PATH, "quantize", in, out, "--quiet", "--threads", "2", "--mode", "search",
                                 "--bits", "8"};
   a.insert(a.end(), extra.begin(), extra.end());
+  if (!reltest::test_io_mode().empty()) a.insert(a.end(), {"--io-mode", reltest::test_io_mode()});
   return a;
 }
 
@@ -98,9 +99,10 @@ BOOST_AUTO_TEST_CASE(sigkill_leaves_old_or_new_complete_model_and_only_temporari
       {"single file", "out.safetensors", {}, false},
       {"replacing an older model", "out.safetensors", {"--force"}, true},
       {"sharded directory", "out", {"--config", cfg_dir / "shard.json"}, false},
-      // Over the memory budget the pipeline quantizes twice and writes while it quantizes: the write spans
-      // most of the run.
-      {"two-pass streaming", "out.safetensors", {}, false, {"ARROW_QUANT_MAX_MEMORY_MB=4"}},
+      // Over the memory budget the pipeline writes each tensor as soon as it is quantized (single pass), or, in
+      // two passes, quantizes twice and writes during the second: either way the write spans most of the run.
+      {"single-pass streaming", "out.safetensors", {}, false, {"ARROW_QUANT_MAX_MEMORY_MB=4"}},
+      {"two-pass streaming", "out.safetensors", {}, false, {"ARROW_QUANT_MAX_MEMORY_MB=4", "AQ_TEST_TWO_PASS=1"}},
   };
 
   // Uninterrupted references: the new model of each variant, and the older model that variant 1 replaces.
@@ -116,7 +118,15 @@ BOOST_AUTO_TEST_CASE(sigkill_leaves_old_or_new_complete_model_and_only_temporari
     BOOST_TEST_MESSAGE(variants[v].name << ": uninterrupted run " << seconds[v] << " s, " << reference[v].size()
                                         << " bytes");
   }
-  BOOST_TEST((reference[3] == reference[0]), "two-pass streaming wrote other bytes than a single pass");
+  // Two passes write the in-memory layout; a single streamed pass the same tensors and metadata in write order.
+  BOOST_TEST((reference[4] == reference[0]), "two-pass streaming wrote other bytes than the in-memory run");
+  {
+    TempDir a("kill_cmp"), b("kill_cmp");
+    run_to_end(quantize_argv(in, a / "out.safetensors", {}), d / "cmp_a");
+    run_to_end(quantize_argv(in, b / "out.safetensors", {}), d / "cmp_b", variants[3].env);
+    BOOST_TEST(reltest::model_contents(a / "out.safetensors") == reltest::model_contents(b / "out.safetensors"),
+               "single-pass streaming wrote other tensors or metadata than the in-memory run");
+  }
   TempDir old_dir("kill_old");
   const std::string old_model = old_dir / "out.safetensors";
   run_to_end({AQ_CLI_PATH, "quantize", in, old_model, "--quiet", "--bits", "4"}, d / "old");

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,23 @@ inline std::vector<uint8_t> model_bytes(const std::string& path) {
     all.insert(all.end(), b.begin(), b.end());
   }
   return all;
+}
+
+// The tensors (name, dtype, shape, bytes) and the metadata of a model, whatever their order in the file: what a
+// single-pass streamed output (tensors in the order written, a reserved header) shares with the in-memory one.
+inline std::string model_contents(const std::string& path) {
+  const aq::st::Reader r = aq::st::Reader::open(path);
+  std::string out;
+  for (const auto& [k, v] : r.metadata()) out += "M " + k + "=" + v + "\n";
+  for (const auto& t : r.tensors()) {
+    out += "T " + t.name + " " + aq::st::dtype_name(t.dtype);
+    for (uint64_t d : t.shape) out += " " + std::to_string(d);
+    out += "\n";
+    std::vector<uint8_t> b(t.nbytes);
+    if (t.nbytes) r.read(t, 0, b.data(), t.nbytes);
+    out.append(b.begin(), b.end());
+  }
+  return out;
 }
 
 // A synthetic model: `layers` blocks of F32 [rows, cols] linear weights plus a norm vector each, deterministic.
@@ -179,6 +197,13 @@ struct Child {
 };
 
 inline std::string status_name(aq_status s) { return aq_status_name(s); }
+
+// The io_mode a crash-safety test runs its quantizations with: CTest registers those tests once per mode
+// (AQ_TEST_IO_MODE=direct|buffered; tests/reliability/CMakeLists.txt). Empty: the configuration's default.
+inline std::string test_io_mode() {
+  const char* m = std::getenv("AQ_TEST_IO_MODE");
+  return m ? m : "";
+}
 
 // The caller's ARROW_QUANT_* overrides (and a stray fault-injection switch) must not change what a test checks:
 // every reliability test executable clears them before its first test case (this header is included by exactly

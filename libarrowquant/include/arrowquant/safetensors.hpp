@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "arrowquant/error.hpp"
+#include "arrowquant/io_mode.hpp"
 
 namespace aq::st {
 
@@ -144,6 +145,16 @@ struct WriterOptions {
   uint64_t max_shard_bytes = 0;        // 0: always one file
   bool overwrite = false;              // replace an existing NAME (else Status::invalid_argument at begin())
   std::string shard_stem = "model";    // shard and index file names
+  // Tensor data through O_DIRECT (aligned staging blocks) or the page cache; the bytes are the same either way.
+  IoMode io_mode = IoMode::automatic;
+  // Streaming layout (single file only): > 0 reserves this many bytes (rounded up to a multiple of 8) for the
+  // header JSON. Tensors may then also be declared after begin(), each placed right after the previous one in
+  // the order declared, and metadata may be set until commit(), which writes the header into the reserved space
+  // padded with spaces (Status::internal if it does not fit). Lets a producer write each tensor as soon as it
+  // exists, before the sizes of the later ones are known.
+  uint64_t header_reserve = 0;
+  // The expected data size for io_mode auto when the tensors are not all declared at begin().
+  uint64_t size_hint = 0;
   // Asked between write chunks (on the writing thread); returning true stops the write with Status::cancelled.
   std::function<bool()> cancelled;
 };
@@ -170,6 +181,8 @@ class Writer {
   // What reserve() did about leftovers of an earlier run, one line each.
   const std::vector<std::string>& notes() const;
 
+  // Before begin(): set WriterOptions::header_reserve and size_hint (decided after the writer was created).
+  void set_streaming_layout(uint64_t header_reserve, uint64_t size_hint);
   // Fix the layout, create the temporary file(s) and write the headers.
   void begin();
   // Append `bytes` bytes to tensor `name` (after begin()). Thread-safe for different tensors.
@@ -182,6 +195,9 @@ class Writer {
   bool sharded() const;                          // after begin()
   std::vector<std::string> output_files() const; // after begin(): final paths of the files (index last)
   uint64_t bytes_written() const;
+  // After begin(): whether the data went (or goes) through O_DIRECT, and why not where it was asked for.
+  bool direct_io() const;
+  const std::vector<std::string>& io_notes() const;
 
  private:
   struct Impl;

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "arrowquant/io_mode.hpp"
 #include "arrowquant/quantize.hpp"
 #include "arrowquant/timeaware_config.hpp"
 
@@ -24,7 +25,7 @@ struct Settings {
   bool fail_fast = false;
   int num_threads = 0;  // 0 = the process default
   bool enable_time_aware = true;
-  bool enable_streaming = true;      // above the memory budget, quantize twice instead of holding outputs
+  bool enable_streaming = true;      // above the memory budget, write while quantizing instead of holding outputs
   bool skip_sensitive_layers = false;
   std::vector<std::string> sensitive_layer_names;     // exact names kept unquantized
   std::vector<std::string> sensitive_layer_patterns;  // ECMAScript regex, searched in the name
@@ -34,6 +35,7 @@ struct Settings {
   std::string calibration_file;      // empty (null) = data-free calibration
   uint64_t max_shard_size_mb = 0;    // 0 (null) = one file
   bool overwrite = true;             // replace an existing output (the C ABI's default; the CLI passes false)
+  IoMode io_mode = IoMode::automatic;  // how the output's data is written (O_DIRECT or the page cache)
   // num_timesteps, num_time_groups, activation_bits, beta_*, calibration_samples, calibration_data_std and the
   // thermodynamic section: the part of the settings the time-aware C handle (aq_timeaware_config) views.
   TimeAwareConfig time_aware;

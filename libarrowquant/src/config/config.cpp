@@ -69,6 +69,8 @@ bj::value parse_env_value(const KeyDef& d, const std::string& var, std::string_v
         fail(Status::invalid_argument, at + ": must be a finite number, got \"" + text + "\"");
       return v;
     }
+    case Kind::choice:
+      return bj::string(lower(text));  // checked against the key's choices by normalize()
     default: break;
   }
   fail(Status::internal, at + ": no environment parser for this key");

@@ -31,6 +31,7 @@ void put(Profile& m, const bj::value& v) { m = parse_profile(v.as_string().c_str
 void put(Interpolation& m, const bj::value& v) { m = parse_interpolation(v.as_string().c_str(), "interpolation"); }
 void put(BetaScheduleKind& m, const bj::value& v) { m = parse_beta_schedule(v.as_string().c_str(), "beta_schedule"); }
 void put(TransitionOptimizer& m, const bj::value& v) { m = parse_optimizer(v.as_string().c_str(), "optimizer"); }
+void put(IoMode& m, const bj::value& v) { parse_io_mode(v.as_string().c_str(), &m); }  // the choice is checked
 void put(std::vector<std::string>& m, const bj::value& v) {
   m.clear();
   for (const auto& e : v.as_array()) m.emplace_back(e.as_string().c_str());
@@ -60,6 +61,7 @@ bj::value get(Profile m, Kind) { return profile_name(m); }
 bj::value get(Interpolation m, Kind) { return interpolation_name(m); }
 bj::value get(BetaScheduleKind m, Kind) { return beta_schedule_name(m); }
 bj::value get(TransitionOptimizer m, Kind) { return optimizer_name(m); }
+bj::value get(IoMode m, Kind) { return io_mode_name(m); }
 bj::value get(const std::vector<std::string>& m, Kind) {
   bj::array a;
   for (const auto& s : m) a.emplace_back(s);
@@ -151,7 +153,7 @@ std::vector<KeyDef> build_table() {
   t.push_back(key("enable_time_aware", B, AQ_MEMBER(enable_time_aware), true,
                   "compute time-group activation parameters"));
   t.push_back(key("enable_streaming", B, AQ_MEMBER(enable_streaming), true,
-                  "bounded memory: above the budget, quantize twice instead of holding outputs")
+                  "bounded memory: above the budget, write each tensor as it is quantized (a sharded output: quantize twice) instead of holding outputs")
                   .env("ARROW_QUANT_ENABLE_STREAMING"));
   t.push_back(key("skip_sensitive_layers", B, AQ_MEMBER(skip_sensitive_layers), false,
                   "keep embeddings, norms and output heads unquantized"));
@@ -251,6 +253,11 @@ std::vector<KeyDef> build_table() {
                   "null (one file) or the size above which the output is sharded, MB").range(1, 1e9));
   t.push_back(key("overwrite", B, AQ_MEMBER(overwrite), true,
                   "replace an existing output (the CLI sets false unless --force)"));
+  t.push_back(key("io_mode", C, AQ_MEMBER(io_mode), "auto",
+                  "how the output's data is written: auto (O_DIRECT from 64 MiB up where the file system accepts "
+                  "it, else the page cache), direct (O_DIRECT, the page cache where refused) or buffered; the bytes "
+                  "are the same").choices({"auto", "direct", "buffered"}).env("ARROW_QUANT_IO_MODE")
+                  .flag("io-mode", "MODE"));
   std::vector<KeyDef> out;
   for (auto& r : t) out.push_back(std::move(r.d));
   return out;

@@ -1,6 +1,9 @@
 // quantize_model: load -> plan -> quantize (with the min_accuracy fallback) -> time-aware phases -> write ->
 // report. Each stage is a function of its own file; this one only passes their results along.
+#include <cstdlib>
+#include <cstring>
 #include <optional>
+#include <thread>
 
 #include <boost/json.hpp>
 
@@ -45,15 +48,25 @@ void check_output_is_not_an_input(const st::Reader& reader, const std::string& i
   io::check_outputs_distinct(inputs, {{"output", output_path}});
 }
 
-// Streaming: when the quantized outputs would not fit the memory budget, keep only each tensor's decisions
-// (bits after fallback, format, statistics) in the first pass and quantize it again while writing. The result
-// is the same bytes (quantization is deterministic); the cost is a second quantization pass.
-bool needs_two_passes(const std::vector<pipeline::LayerPlan>& plan, const PipelineConfig& config) {
+// Streaming: when the quantized outputs would not fit the memory budget they are not held until the write.
+// A single-file output is then written while it is quantized (single pass: the writer's streaming layout, a
+// header reserved up front and filled at commit); a sharded one, whose shard boundaries need every size first,
+// keeps only each tensor's decisions (bits after fallback, format, statistics) in a first pass and quantizes it
+// again while writing (two passes; the same bytes as the in-memory path, at the cost of quantizing twice).
+enum class Streaming { none, single_pass, two_pass };
+
+Streaming streaming_mode(const std::vector<pipeline::LayerPlan>& plan, const PipelineConfig& config,
+                         uint64_t* planned_out_bytes) {
   uint64_t planned_out = 0;
   for (const auto& p : plan)
     if (p.quantize) planned_out += p.rows * packed_row_bytes(p.cols, p.bits) + p.rows * (p.cols / 8 + 8);
+  *planned_out_bytes = planned_out;
   const uint64_t budget = (config.max_memory_limit_mb ? config.max_memory_limit_mb : 1024) * 1024 * 1024;
-  return config.enable_streaming && planned_out > budget;
+  if (!config.enable_streaming || planned_out <= budget) return Streaming::none;
+  // AQ_TEST_TWO_PASS=1: the two-pass path for a single file too (tests and bench/pipeline compare the two).
+  const char* force = std::getenv("AQ_TEST_TWO_PASS");
+  if (config.max_shard_size_mb > 0 || (force && std::strcmp(force, "1") == 0)) return Streaming::two_pass;
+  return Streaming::single_pass;
 }
 
 }  // namespace
@@ -103,7 +116,13 @@ std::string quantize_model_staged(const std::string& input_path, const std::stri
   st::WriterOptions wo;
   wo.max_shard_bytes = config.max_shard_size_mb * 1024 * 1024;
   wo.overwrite = config.overwrite;
-  if (progress) wo.cancelled = run.cancel_check();
+  wo.io_mode = config.io_mode;
+  // The writer asks between chunks. A single-pass run writes on another thread (quantize_stage.hpp), where the
+  // callback, promised to run on the calling thread, is not asked: the caller's thread asks it after each tensor.
+  if (progress) {
+    const auto caller = std::this_thread::get_id();
+    wo.cancelled = [&run, caller] { return std::this_thread::get_id() == caller && run.cancelled(); };
+  }
   st::Writer w(output_path, wo);
   w.reserve();
 
@@ -113,12 +132,21 @@ std::string quantize_model_staged(const std::string& input_path, const std::stri
   std::optional<pipeline::CalibrationFile> calib;
   if (!config.calibration_file.empty()) calib = pipeline::read_calibration_file(config.calibration_file);
 
-  const bool two_pass = needs_two_passes(plan, config);
+  uint64_t planned_out = 0;
+  const Streaming streaming = streaming_mode(plan, config, &planned_out);  // after plan_for_size chose the bits
+  const bool two_pass = streaming == Streaming::two_pass;
 
   // ---- quantize every planned layer (each tensor in parallel inside the kernel) --------------------------------
   run.check_cancel();  // the quantize stage starts
+  pipeline::LayerSink sink;
+  if (streaming == Streaming::single_pass) {
+    w.set_streaming_layout(pipeline::streaming_header_bound(reader, plan, config), planned_out);
+    pipeline::set_model_metadata(w, reader);
+    w.begin();
+    sink = pipeline::streaming_sink(w, reader);
+  }
   std::vector<pipeline::QuantizedLayer> layers =
-      pipeline::quantize_layers(reader, plan, config, two_pass, run, report_on_error, &times.quantize_s);
+      pipeline::quantize_layers(reader, plan, config, two_pass, run, report_on_error, &times.quantize_s, sink);
 
   // ---- time-aware parameters and the phases, layers in parallel ------------------------------------------------
   const auto t_ta0 = pipeline::Clock::now();
@@ -127,13 +155,15 @@ std::string quantize_model_staged(const std::string& input_path, const std::stri
 
   // ---- write ---------------------------------------------------------------------------------------------------
   run.enter(RunStage::write, total_tensors, total_bytes);
-  const pipeline::WriteTimes wt = pipeline::write_model(w, reader, plan, layers, config, two_pass, run);
+  const pipeline::WriteTimes wt = streaming == Streaming::single_pass
+                                      ? pipeline::finish_streamed_model(w, plan, layers, run)
+                                      : pipeline::write_model(w, reader, plan, layers, config, two_pass, run);
   times.write_s = wt.write_s;
   times.commit_s = wt.commit_s;
 
   // ---- report --------------------------------------------------------------------------------------------------
   return pipeline::quality_report(input_path, output_path, config, plan, layers, w, size_plan, calib.has_value(),
-                                  two_pass, times);
+                                  two_pass, streaming == Streaming::single_pass, times);
 }
 
 std::string tensor_metadata_key(const std::string& name) { return "arrowquant.tensor." + name; }

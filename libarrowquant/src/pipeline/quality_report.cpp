@@ -68,6 +68,7 @@ std::string quality_report(const std::string& input_path, const std::string& out
                            const PipelineConfig& config, const std::vector<LayerPlan>& plan,
                            const std::vector<QuantizedLayer>& layers, const st::Writer& w,
                            const boost::json::object& size_plan, bool calibration_file_used, bool two_pass,
+                           bool single_pass,
                            const RunTimes& times) {
   boost::json::object rep;
   rep["arrowquant_version"] = std::to_string(AQ_VERSION_MAJOR) + "." + std::to_string(AQ_VERSION_MINOR) + "." +
@@ -80,6 +81,8 @@ std::string quality_report(const std::string& input_path, const std::string& out
     rep["config"] = ec ? boost::json::value(nullptr) : cfg;
   }
   rep["streaming_two_pass"] = two_pass;
+  rep["streaming_single_pass"] = single_pass;
+  rep["output_io"] = w.direct_io() ? "direct" : "buffered";
   {
     boost::json::array notes;
     for (const auto& n : w.notes()) notes.push_back(boost::json::string(n));
@@ -168,6 +171,8 @@ std::string quality_report(const std::string& input_path, const std::string& out
     sp["achieved_mb"] = double(bytes_after + kept_bytes) / (1024.0 * 1024.0);
     sp["target_met"] = double(bytes_after + kept_bytes) <= config.target_model_size_mb * 1024.0 * 1024.0;
   }
+  // io_mode direct on a file system that refused O_DIRECT: said here, and by the CLI on standard error.
+  for (const auto& n : w.io_notes()) warnings.push_back(boost::json::string(n));
   rep["warnings"] = std::move(warnings);
   rep["layers"] = std::move(layer_entries);
   rep["kept_tensors"] = std::move(kept);

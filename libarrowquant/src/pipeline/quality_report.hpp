@@ -25,6 +25,7 @@ std::string quality_report(const std::string& input_path, const std::string& out
                            const PipelineConfig& config, const std::vector<LayerPlan>& plan,
                            const std::vector<QuantizedLayer>& layers, const st::Writer& w,
                            const boost::json::object& size_plan, bool calibration_file_used, bool two_pass,
+                           bool single_pass,
                            const RunTimes& times);
 
 }  // namespace aq::pipeline

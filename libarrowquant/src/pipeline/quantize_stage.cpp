@@ -1,5 +1,8 @@
 #include "pipeline/quantize_stage.hpp"
 
+#include <future>
+#include <memory>
+
 #include <boost/json.hpp>
 
 #include "arrowquant/error.hpp"
@@ -37,15 +40,51 @@ void keep_decisions_only(QuantizedTensor& q) {
   std::vector<uint8_t>().swap(q.sub_params);
 }
 
+// Single pass: each tensor's write runs on a thread of its own while the next layer is quantized. One write is in
+// flight at a time, so writes keep plan order and at most two layers' outputs are held. A plain thread rather than
+// a TBB task: a write blocks on the disk, and a TBB worker blocked there would be missing from the kernels.
+class WriteBehind {
+ public:
+  WriteBehind(const LayerSink& sink, std::vector<QuantizedLayer>& outs) : sink_(sink), outs_(outs) {}
+  ~WriteBehind() {
+    if (job_.valid()) job_.wait();  // unwinding: the write in flight uses the layer and the writer
+  }
+  // Waits for the write in flight (rethrowing its error) and files its layer, decisions only, in outs.
+  void finish() {
+    if (!job_.valid()) return;
+    std::future<void> j = std::move(job_);
+    j.get();
+    if (layer_) {
+      keep_decisions_only(layer_->q);
+      outs_.push_back(std::move(*layer_));
+      layer_.reset();
+    }
+  }
+  void start(const LayerPlan& p, std::unique_ptr<QuantizedLayer> l) {
+    finish();
+    layer_ = std::move(l);
+    const QuantizedLayer* lp = layer_.get();
+    job_ = std::async(std::launch::async, [this, &p, lp] { sink_(p, lp); });
+  }
+
+ private:
+  const LayerSink& sink_;
+  std::vector<QuantizedLayer>& outs_;
+  std::unique_ptr<QuantizedLayer> layer_;
+  std::future<void> job_;
+};
+
 }  // namespace
 
 std::vector<QuantizedLayer> quantize_layers(const st::Reader& reader, const std::vector<LayerPlan>& plan,
                                             const PipelineConfig& config, bool two_pass, RunProgress& progress,
-                                            std::string* report_on_error, double* seconds) {
+                                            std::string* report_on_error, double* seconds, const LayerSink& sink) {
   std::vector<QuantizedLayer> outs;
+  WriteBehind behind(sink, outs);
   double t_quant = 0;
   for (const auto& p : plan) {
     if (!p.quantize) {
+      if (sink) behind.start(p, nullptr);
       progress.item_done(p.tensor->name, p.tensor->nbytes);
       continue;
     }
@@ -65,6 +104,7 @@ std::vector<QuantizedLayer> quantize_layers(const st::Reader& reader, const std:
         }
         if (l.q.stats.cosine() >= config.min_accuracy) break;
         if (config.fail_fast) {
+          behind.finish();  // the layers before this one are all in outs
           if (report_on_error)
             *report_on_error = partial_report(outs, t.name, bits, l.q.stats.cosine(), config.min_accuracy);
           fail(Status::quality, "tensor " + t.name + ": cosine similarity " + json::number_text(l.q.stats.cosine()) +
@@ -80,14 +120,19 @@ std::vector<QuantizedLayer> quantize_layers(const st::Reader& reader, const std:
       }
       l.bits_chosen = bits;
     }
-    if (two_pass) keep_decisions_only(l.q);
     reader.release(t);
     l.quantize_s = since(t0);
     t_quant += l.quantize_s;
-    outs.push_back(std::move(l));
+    if (sink) {
+      behind.start(p, std::make_unique<QuantizedLayer>(std::move(l)));
+    } else {
+      if (two_pass) keep_decisions_only(l.q);
+      outs.push_back(std::move(l));
+    }
     progress.item_done(t.name, t.nbytes);
     pause_for_test("quantize", progress.cancel_check());
   }
+  behind.finish();
   *seconds = t_quant;
   return outs;
 }

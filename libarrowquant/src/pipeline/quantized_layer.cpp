@@ -1,5 +1,10 @@
 #include "pipeline/quantized_layer.hpp"
 
+#include <cstdint>
+#include <limits>
+
+#include "arrowquant/json_util.hpp"
+
 namespace aq::pipeline {
 
 boost::json::object tensor_meta(const QuantizedLayer& l, const std::vector<uint64_t>& shape, const char* orig_dtype) {
@@ -39,6 +44,42 @@ boost::json::object tensor_meta(const QuantizedLayer& l, const std::vector<uint6
     o["time_aware"] = std::move(ta);
   }
   return o;
+}
+
+uint64_t tensor_meta_bound(const std::string& name, const std::vector<uint64_t>& shape, const char* orig_dtype,
+                           bool time_aware) {
+  // The same keys as tensor_meta (a header that outgrows the bound fails the write with Status::internal; the
+  // streaming tests would show it). Integers as INT64_MIN and reals as the longest shortest-form double.
+  const int64_t i = std::numeric_limits<int64_t>::min();
+  const double r = -2.2250738585072014e-308;
+  boost::json::object o;
+  o["bits"] = i;
+  o["format"] = "hierarchical";
+  o["group_size"] = i;
+  boost::json::array sh;
+  for (std::size_t k = 0; k < shape.size(); ++k) sh.push_back(i);
+  o["shape"] = std::move(sh);
+  o["rows"] = i;
+  o["cols"] = i;
+  o["dtype"] = orig_dtype;
+  o["mode"] = "search";
+  o["params_dtype"] = "F32";
+  o["metrics"] = boost::json::object{{"cosine", r}, {"sqnr_db", r}, {"mse", r}, {"max_abs_error", r}};
+  o["fallback_from_bits"] = boost::json::array{i, i};
+  if (time_aware) {
+    boost::json::object ta;
+    ta["num_groups"] = i;
+    ta["calibration_source"] = "data-free, recorded";  // longer than either
+    ta["synthetic"] = false;
+    ta["module"] = name;  // the tensor's name or a prefix of it
+    ta["activation_bits"] = i;
+    ta["num_timesteps"] = i;
+    ta["timestep_order"] = kTimestepOrder;
+    ta["smoothness_before"] = r;
+    ta["smoothness_after"] = r;
+    o["time_aware"] = std::move(ta);
+  }
+  return json::to_text(o).size();
 }
 
 }  // namespace aq::pipeline

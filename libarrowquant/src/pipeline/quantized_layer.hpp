@@ -35,5 +35,9 @@ struct QuantizedLayer {
 
 // The per-tensor description stored in the model's __metadata__ (no timings, no paths).
 boost::json::object tensor_meta(const QuantizedLayer& l, const std::vector<uint64_t>& shape, const char* orig_dtype);
+// An upper bound of the length of to_text(tensor_meta(...)) for this tensor, whatever its quantization gives:
+// every number at its longest, the longest choices of the text fields, two fallback steps.
+uint64_t tensor_meta_bound(const std::string& name, const std::vector<uint64_t>& shape, const char* orig_dtype,
+                           bool time_aware);
 
 }  // namespace aq::pipeline
