@@ -153,7 +153,7 @@ std::vector<KeyDef> build_table() {
   t.push_back(key("enable_time_aware", B, AQ_MEMBER(enable_time_aware), true,
                   "compute time-group activation parameters"));
   t.push_back(key("enable_streaming", B, AQ_MEMBER(enable_streaming), true,
-                  "bounded memory: above the budget, write each tensor as it is quantized (a sharded output: quantize twice) instead of holding outputs")
+                  "write each tensor as it is quantized instead of holding the outputs: a single-file output of 64 MiB or more in one pass, any output above the memory budget (a sharded one: quantize twice)")
                   .env("ARROW_QUANT_ENABLE_STREAMING"));
   t.push_back(key("skip_sensitive_layers", B, AQ_MEMBER(skip_sensitive_layers), false,
                   "keep embeddings, norms and output heads unquantized"));

@@ -48,12 +48,15 @@ void check_output_is_not_an_input(const st::Reader& reader, const std::string& i
   io::check_outputs_distinct(inputs, {{"output", output_path}});
 }
 
-// Streaming: when the quantized outputs would not fit the memory budget they are not held until the write.
-// A single-file output is then written while it is quantized (single pass: the writer's streaming layout, a
-// header reserved up front and filled at commit); a sharded one, whose shard boundaries need every size first,
-// keeps only each tensor's decisions (bits after fallback, format, statistics) in a first pass and quantizes it
-// again while writing (two passes; the same bytes as the in-memory path, at the cost of quantizing twice).
+// Streaming: a single-file output of 64 MiB or more, and any output that would not fit the memory budget, is
+// not held until the write. A single file is written while it is quantized (single pass: the writer's streaming
+// layout, a header reserved up front and filled at commit; each write overlaps the next layer's quantization and
+// two layers' buffers alternate, so a large model neither waits for its writes nor faults in fresh memory for
+// its outputs). A sharded output above the budget, whose shard boundaries need every size first, keeps only each
+// tensor's decisions (bits after fallback, format, statistics) in a first pass and quantizes it again while
+// writing (two passes; the same bytes as the in-memory path, at the cost of quantizing twice).
 enum class Streaming { none, single_pass, two_pass };
+constexpr uint64_t kSinglePassMinBytes = uint64_t(64) << 20;
 
 Streaming streaming_mode(const std::vector<pipeline::LayerPlan>& plan, const PipelineConfig& config,
                          uint64_t* planned_out_bytes) {
@@ -62,10 +65,12 @@ Streaming streaming_mode(const std::vector<pipeline::LayerPlan>& plan, const Pip
     if (p.quantize) planned_out += p.rows * packed_row_bytes(p.cols, p.bits) + p.rows * (p.cols / 8 + 8);
   *planned_out_bytes = planned_out;
   const uint64_t budget = (config.max_memory_limit_mb ? config.max_memory_limit_mb : 1024) * 1024 * 1024;
-  if (!config.enable_streaming || planned_out <= budget) return Streaming::none;
+  if (!config.enable_streaming) return Streaming::none;
+  const bool sharded = config.max_shard_size_mb > 0;
+  if (planned_out <= budget) return sharded || planned_out < kSinglePassMinBytes ? Streaming::none : Streaming::single_pass;
   // AQ_TEST_TWO_PASS=1: the two-pass path for a single file too (tests and bench/pipeline compare the two).
   const char* force = std::getenv("AQ_TEST_TWO_PASS");
-  if (config.max_shard_size_mb > 0 || (force && std::strcmp(force, "1") == 0)) return Streaming::two_pass;
+  if (sharded || (force && std::strcmp(force, "1") == 0)) return Streaming::two_pass;
   return Streaming::single_pass;
 }
 

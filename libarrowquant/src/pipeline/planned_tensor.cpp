@@ -24,4 +24,9 @@ QuantizedTensor quantize_planned(const TensorWeights& weights, const LayerPlan& 
   return quantize(weights.data(), to_dtype(p.tensor->dtype), p.rows, p.cols, spec, num_threads);
 }
 
+void quantize_planned_into(QuantizedTensor& q, const TensorWeights& weights, const LayerPlan& p,
+                           const QuantSpec& spec, int num_threads) {
+  quantize_into(q, weights.data(), to_dtype(p.tensor->dtype), p.rows, p.cols, spec, num_threads);
+}
+
 }  // namespace aq::pipeline

@@ -24,5 +24,8 @@ class TensorWeights {
 // The planned tensor (p.rows x p.cols) quantized with `spec`; errors propagate unchanged.
 QuantizedTensor quantize_planned(const TensorWeights& weights, const LayerPlan& p, const QuantSpec& spec,
                                  int num_threads);
+// The same into q, reusing its buffers (aq::quantize_into).
+void quantize_planned_into(QuantizedTensor& q, const TensorWeights& weights, const LayerPlan& p,
+                           const QuantSpec& spec, int num_threads);
 
 }  // namespace aq::pipeline

@@ -49,17 +49,28 @@ class WriteBehind {
   ~WriteBehind() {
     if (job_.valid()) job_.wait();  // unwinding: the write in flight uses the layer and the writer
   }
-  // Waits for the write in flight (rethrowing its error) and files its layer, decisions only, in outs.
+  // Waits for the write in flight (rethrowing its error) and files its layer, decisions only, in outs; its
+  // buffers become the spare the next layer is quantized into.
   void finish() {
     if (!job_.valid()) return;
     std::future<void> j = std::move(job_);
     j.get();
     if (layer_) {
-      keep_decisions_only(layer_->q);
+      QuantizedTensor& q = layer_->q;
+      spare_.codes.swap(q.codes);
+      spare_.scales.swap(q.scales);
+      spare_.offsets.swap(q.offsets);
+      spare_.super_params.swap(q.super_params);
+      spare_.sub_params.swap(q.sub_params);
+      keep_decisions_only(q);
       outs_.push_back(std::move(*layer_));
       layer_.reset();
     }
   }
+  // Buffers of an earlier, written layer (empty at first). Two layers alternate between the write in flight and
+  // the one being quantized, so a run's outputs reuse memory that is already faulted in instead of new pages
+  // (slow to fault in virtual machines).
+  QuantizedTensor take_spare() { return std::move(spare_); }
   void start(const LayerPlan& p, std::unique_ptr<QuantizedLayer> l) {
     finish();
     layer_ = std::move(l);
@@ -71,6 +82,7 @@ class WriteBehind {
   const LayerSink& sink_;
   std::vector<QuantizedLayer>& outs_;
   std::unique_ptr<QuantizedLayer> layer_;
+  QuantizedTensor spare_;
   std::future<void> job_;
 };
 
@@ -92,13 +104,14 @@ std::vector<QuantizedLayer> quantize_layers(const st::Reader& reader, const std:
     const st::TensorInfo& t = *p.tensor;
     QuantizedLayer l;
     l.plan = p;
+    if (sink) l.q = behind.take_spare();
     {
       const TensorWeights weights(reader, t);
       int bits = p.bits;
       while (true) {
         QuantSpec spec{bits, config.group_size, config.mode, ParamFormat::automatic};
         try {
-          l.q = quantize_planned(weights, p, spec, config.num_threads);
+          quantize_planned_into(l.q, weights, p, spec, config.num_threads);
         } catch (const Error& e) {
           fail(e.status(), "tensor " + t.name + ": " + e.what());
         }
