@@ -12,7 +12,15 @@ DType to_dtype(st::DType d) {
 }
 }  // namespace
 
-TensorWeights::TensorWeights(const st::Reader& reader, const st::TensorInfo& tensor) : data_(reader.data(tensor)) {
+TensorWeights::TensorWeights(const st::Reader& reader, const st::TensorInfo& tensor, io::DirectReader* direct) {
+  if (direct && tensor.nbytes >= kDirectReadMin) {
+    const uint8_t* p = direct->read(reader.files().at(tensor.file), tensor.file_offset, tensor.nbytes);
+    if (p && reinterpret_cast<uintptr_t>(p) % 4 == 0) {
+      data_ = p;
+      return;
+    }
+  }
+  data_ = reader.data(tensor);
   if (reinterpret_cast<uintptr_t>(data_) % 4 != 0) {
     copy_.assign(data_, data_ + tensor.nbytes);
     data_ = copy_.data();

@@ -6,14 +6,19 @@
 
 #include "arrowquant/quantize.hpp"
 #include "arrowquant/safetensors.hpp"
+#include "io/direct_reader.hpp"
 #include "pipeline/layer_plan.hpp"
 
 namespace aq::pipeline {
 
 // The tensor's bytes in the mapping, or an aligned copy when the mapping is not aligned for the element type.
+// With a DirectReader, a tensor of kDirectReadMin bytes or more is read with O_DIRECT into its reused buffers
+// instead (valid until the reader's next read).
+constexpr uint64_t kDirectReadMin = uint64_t(8) << 20;
+
 class TensorWeights {
  public:
-  TensorWeights(const st::Reader& reader, const st::TensorInfo& tensor);
+  TensorWeights(const st::Reader& reader, const st::TensorInfo& tensor, io::DirectReader* direct = nullptr);
   const void* data() const { return data_; }
 
  private:

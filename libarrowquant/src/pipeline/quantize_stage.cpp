@@ -93,6 +93,10 @@ std::vector<QuantizedLayer> quantize_layers(const st::Reader& reader, const std:
                                             std::string* report_on_error, double* seconds, const LayerSink& sink) {
   std::vector<QuantizedLayer> outs;
   WriteBehind behind(sink, outs);
+  // Large tensors are read with O_DIRECT into one reused buffer (peak memory gains the largest of them) unless
+  // the output is written through the page cache by request.
+  io::DirectReader direct;
+  io::DirectReader* const dr = config.io_mode == IoMode::buffered ? nullptr : &direct;
   double t_quant = 0;
   for (const auto& p : plan) {
     if (!p.quantize) {
@@ -106,7 +110,7 @@ std::vector<QuantizedLayer> quantize_layers(const st::Reader& reader, const std:
     l.plan = p;
     if (sink) l.q = behind.take_spare();
     {
-      const TensorWeights weights(reader, t);
+      const TensorWeights weights(reader, t, dr);
       int bits = p.bits;
       while (true) {
         QuantSpec spec{bits, config.group_size, config.mode, ParamFormat::automatic};
