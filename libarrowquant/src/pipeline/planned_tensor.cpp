@@ -1,5 +1,11 @@
 #include "pipeline/planned_tensor.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <vector>
+
 namespace aq::pipeline {
 
 namespace {
@@ -10,10 +16,23 @@ DType to_dtype(st::DType d) {
     default: return DType::f32;
   }
 }
+// Whether most pages of [p, p + n) of the mapping are in the page cache (mincore: nothing is read or faulted).
+// A cached input is read from memory through the mapping; O_DIRECT would go to the disk instead.
+bool mostly_cached(const uint8_t* p, uint64_t n) {
+  const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
+  const uintptr_t first = reinterpret_cast<uintptr_t>(p) / page * page;
+  const uint64_t len = reinterpret_cast<uintptr_t>(p) + n - first;
+  std::vector<unsigned char> v((len + page - 1) / page);
+  if (::mincore(reinterpret_cast<void*>(first), len, v.data()) != 0) return true;
+  uint64_t resident = 0;
+  for (unsigned char c : v) resident += c & 1u;
+  return 2 * resident >= v.size();
+}
+
 }  // namespace
 
 TensorWeights::TensorWeights(const st::Reader& reader, const st::TensorInfo& tensor, io::DirectReader* direct) {
-  if (direct && tensor.nbytes >= kDirectReadMin) {
+  if (direct && tensor.nbytes >= kDirectReadMin && !mostly_cached(reader.data(tensor), tensor.nbytes)) {
     const uint8_t* p = direct->read(reader.files().at(tensor.file), tensor.file_offset, tensor.nbytes);
     if (p && reinterpret_cast<uintptr_t>(p) % 4 == 0) {
       data_ = p;

@@ -12,8 +12,8 @@
 namespace aq::pipeline {
 
 // The tensor's bytes in the mapping, or an aligned copy when the mapping is not aligned for the element type.
-// With a DirectReader, a tensor of kDirectReadMin bytes or more is read with O_DIRECT into its reused buffers
-// instead (valid until the reader's next read).
+// With a DirectReader, a tensor of kDirectReadMin bytes or more whose pages are mostly not in the page cache is
+// read with O_DIRECT into the reader's reused buffer instead (valid until the reader's next read).
 constexpr uint64_t kDirectReadMin = uint64_t(8) << 20;
 
 class TensorWeights {
