@@ -256,7 +256,8 @@ std::vector<KeyDef> build_table() {
   t.push_back(key("io_mode", C, AQ_MEMBER(io_mode), "auto",
                   "how the output's data is written: auto (O_DIRECT from 64 MiB up where the file system accepts "
                   "it, else the page cache), direct (O_DIRECT, the page cache where refused) or buffered; the bytes "
-                  "are the same").choices({"auto", "direct", "buffered"}).env("ARROW_QUANT_IO_MODE")
+                  "are the same. Except with buffered, input tensors of 8 MiB or more that are not in the page "
+                  "cache are read with O_DIRECT").choices({"auto", "direct", "buffered"}).env("ARROW_QUANT_IO_MODE")
                   .flag("io-mode", "MODE"));
   std::vector<KeyDef> out;
   for (auto& r : t) out.push_back(std::move(r.d));
