@@ -82,7 +82,7 @@ bool write_model(const std::string& path, const Run& run) {
             void* b = nullptr;
             if (::posix_memalign(&b, 4096, lead + d.size() + 1) != 0) throw std::bad_alloc();
             block.reset(b);
-            std::memcpy(static_cast<uint8_t*>(b) + lead, d.data(), d.size());
+            if (!d.empty()) std::memcpy(static_cast<uint8_t*>(b) + lead, d.data(), d.size());  // data() may be null
             src = static_cast<uint8_t*>(b) + lead;
           }
           for (std::size_t off = 0; off < d.size(); off += run.chunk)
