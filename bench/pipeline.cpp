@@ -206,8 +206,10 @@ int main(int argc, char** argv) {
   if (!dream) aqbench::file_read_seconds(in);  // warm the page cache: the pipeline reads through it
   const double read_s = dream ? -1.0 : aqbench::file_read_seconds(in);
   std::printf("machine, same run: memory read %.1f GB/s (%d threads); input %.2f GB read with O_DIRECT in %.3f s "
-              "(%.2f GB/s), from the page cache in %.3f s (%.2f GB/s)\n",
-              bw, threads, in_gb, read_direct_s, in_gb / read_direct_s, read_s, in_gb / read_s);
+              "(%.2f GB/s)",
+              bw, threads, in_gb, read_direct_s, in_gb / read_direct_s);
+  if (read_s >= 0) std::printf(", from the page cache in %.3f s (%.2f GB/s)", read_s, in_gb / read_s);
+  std::printf("\n");
   std::printf("io_mode %s, memory budget %s MB\n", aq::io_mode_name(io_mode),
               memory_mb ? std::to_string(memory_mb).c_str() : "1024 (default)");
   for (int phase1 = 0; phase1 < (dream ? 1 : 2); ++phase1) {

@@ -114,30 +114,19 @@ static HWY_INLINE void F16Quantum(D d, V x, V* p, V* pinv) {
   *pinv = hn::BitCast(d, hn::ShiftLeft<23>(hn::Sub(hn::Set(di, 127), k)));
 }
 
-// Floor and ceiling. On the emulated targets (SCALAR, EMU128), Highway 1.0.3's Floor/Ceil gave scales that differ
-// from the reference's std::floor/std::ceil in the per-target test, so those targets call the C library per lane.
-template <class D, class V>
-static HWY_INLINE V FloorExact(D d, V v) {
+// Floor (kCeil false) or ceiling. On the emulated targets (SCALAR, EMU128), Highway 1.0.3's Floor/Ceil gave
+// scales that differ from the reference's std::floor/std::ceil in the per-target test, so those targets call the
+// C library per lane.
+template <bool kCeil, class D, class V>
+static HWY_INLINE V RoundExact(D d, V v) {
 #if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
   HWY_ALIGN float a[HWY_LANES(float)];
   hn::Store(v, d, a);
-  for (size_t i = 0; i < hn::Lanes(d); ++i) a[i] = std::floor(a[i]);
+  for (size_t i = 0; i < hn::Lanes(d); ++i) a[i] = kCeil ? std::ceil(a[i]) : std::floor(a[i]);
   return hn::Load(d, a);
 #else
   (void)d;
-  return hn::Floor(v);
-#endif
-}
-template <class D, class V>
-static HWY_INLINE V CeilExact(D d, V v) {
-#if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
-  HWY_ALIGN float a[HWY_LANES(float)];
-  hn::Store(v, d, a);
-  for (size_t i = 0; i < hn::Lanes(d); ++i) a[i] = std::ceil(a[i]);
-  return hn::Load(d, a);
-#else
-  (void)d;
-  return hn::Ceil(v);
+  return kCeil ? hn::Ceil(v) : hn::Floor(v);
 #endif
 }
 
@@ -170,11 +159,11 @@ static HWY_INLINE bool RtnFlatParams(const float* HWY_RESTRICT gmin, const float
     fail = hn::Or(fail, hn::Gt(raw, lim));
     hn::Vec<decltype(d)> p, pinv;
     F16Quantum(d, mn, &p, &pinv);
-    const auto off = hn::Mul(FloorExact(d, hn::Mul(mn, p)), pinv);
+    const auto off = hn::Mul(RoundExact<false>(d, hn::Mul(mn, p)), pinv);
     const auto q0 = hn::Div(hn::Sub(mx, off), vmaxq);
     fail = hn::Or(fail, hn::Gt(q0, lim));
     F16Quantum(d, q0, &p, &pinv);
-    const auto sc = hn::Mul(CeilExact(d, hn::Mul(q0, p)), pinv);
+    const auto sc = hn::Mul(RoundExact<true>(d, hn::Mul(q0, p)), pinv);
     fail = hn::Or(fail, hn::And(hn::Gt(raw, zero), hn::Gt(sc, hn::Mul(raw, grow))));
     bad = hn::Or(bad, hn::VecFromMask(d, fail));
     hn::Store(sc, d, sb);

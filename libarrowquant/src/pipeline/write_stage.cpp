@@ -34,10 +34,21 @@ uint64_t entry_bytes(const std::string& k, const std::string& v) {
   return json::quote(k).size() + 1 + json::quote(v).size() + 1;
 }
 
-// A tensor's entry `"NAME":{"dtype":"XXXX","shape":[...],"data_offsets":[B,E]},` with every number at 20 digits.
+// A tensor's entry `"NAME":{"dtype":"BF16","shape":[...],"data_offsets":[B,E]},` with the longest dtype name
+// (4 characters) and every number at 20 digits.
 uint64_t tensor_entry_bound(const std::string& name, std::size_t rank) {
-  return json::quote(name).size() + std::string(":{\"dtype\":\"XXXX\",\"shape\":[],\"data_offsets\":[,]},").size() +
+  return json::quote(name).size() + std::string(":{\"dtype\":\"BF16\",\"shape\":[],\"data_offsets\":[,]},").size() +
          21 * rank + 40;
+}
+
+// Commits the writer; the write stage's times from t_w0 on, the commit (fsync, rename) separately.
+WriteTimes commit_timed(st::Writer& w, Clock::time_point t_w0) {
+  WriteTimes times;
+  const auto t_c0 = Clock::now();
+  w.commit();
+  times.commit_s = since(t_c0);
+  times.write_s = since(t_w0);
+  return times;
 }
 
 }  // namespace
@@ -65,7 +76,6 @@ LayerSink streaming_sink(st::Writer& w, const st::Reader& reader) {
 
 WriteTimes finish_streamed_model(st::Writer& w, const std::vector<LayerPlan>& plan,
                                  std::vector<QuantizedLayer>& layers, RunProgress& progress) {
-  WriteTimes times;
   const auto t_w0 = Clock::now();
   pause_for_test("write", progress.cancel_check());  // the temporary holds data: the point a signal test wants
   progress.check_cancel();
@@ -84,11 +94,7 @@ WriteTimes finish_streamed_model(st::Writer& w, const std::vector<LayerPlan>& pl
     }
     progress.item_done(t.name, t.nbytes);
   }
-  const auto t_c0 = Clock::now();
-  w.commit();
-  times.commit_s = since(t_c0);
-  times.write_s = since(t_w0);
-  return times;
+  return commit_timed(w, t_w0);
 }
 
 uint64_t streaming_header_bound(const st::Reader& reader, const std::vector<LayerPlan>& plan,
@@ -115,7 +121,6 @@ uint64_t streaming_header_bound(const st::Reader& reader, const std::vector<Laye
 WriteTimes write_model(st::Writer& w, const st::Reader& reader, const std::vector<LayerPlan>& plan,
                        std::vector<QuantizedLayer>& layers, const PipelineConfig& config, bool two_pass,
                        RunProgress& progress) {
-  WriteTimes times;
   const auto t_w0 = Clock::now();
   set_model_metadata(w, reader);
 
@@ -165,11 +170,7 @@ WriteTimes write_model(st::Writer& w, const st::Reader& reader, const std::vecto
     ++oi;
     progress.item_done(t.name, t.nbytes);
   }
-  const auto t_c0 = Clock::now();
-  w.commit();
-  times.commit_s = since(t_c0);
-  times.write_s = since(t_w0);
-  return times;
+  return commit_timed(w, t_w0);
 }
 
 }  // namespace aq::pipeline
